@@ -1,0 +1,256 @@
+"""What both clients share about HTTP: timeouts, retries, error mapping, user agent.
+
+Retry decisions are pure functions (:func:`retry_delay`); the sync and async loops
+(:func:`send_with_retries`, :func:`asend_with_retries`) differ only in how they sleep.
+Only requests that are safe to repeat go through the loops; writes are reconciled by the
+clients themselves (see ``reddio.py`` and ``omnia.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import platform
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+import attrs
+import httpx
+
+from . import errors
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "RETRYABLE_STATUSES",
+    "RetryPolicy",
+    "asend_with_retries",
+    "decode_json",
+    "map_transport_error",
+    "may_have_been_sent",
+    "open_async_client",
+    "open_sync_client",
+    "parse_retry_after",
+    "retry_delay",
+    "send_with_retries",
+    "user_agent",
+]
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Capped exponential backoff with full jitter; ``Retry-After`` wins when the server sends it."""
+
+    max_retries: int = 3
+    backoff_base: float = 0.25
+    backoff_cap: float = 8.0
+    jitter: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise errors.InvalidInput("max_retries", "must be >= 0")
+
+
+class HasStatus(Protocol):
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> httpx.Headers | Any: ...
+
+
+def user_agent() -> str:
+    from . import __version__
+
+    return f"withdrawal-clients/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = datetime.now(UTC).timestamp() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def retry_delay(
+    policy: RetryPolicy,
+    attempt: int,
+    *,
+    status: int | None = None,
+    retry_after: str | None = None,
+    rng: Callable[[], float] = random.random,
+) -> float | None:
+    """Seconds to wait before retry number ``attempt + 1``, or None when we must stop.
+
+    ``attempt`` counts retries already made (0 for the first failure). ``status`` is the HTTP
+    status of a failed answer, or None for a transport error.
+    """
+    if attempt >= policy.max_retries:
+        return None
+    if status is not None and status not in RETRYABLE_STATUSES:
+        return None
+    hinted = parse_retry_after(retry_after)
+    if hinted is not None:
+        return min(hinted, policy.backoff_cap * 4)
+    ceiling = min(policy.backoff_cap, policy.backoff_base * (2**attempt))
+    return ceiling * rng() if policy.jitter else ceiling
+
+
+def may_have_been_sent(exc: httpx.TransportError) -> bool:
+    """False only when the request certainly never reached the server."""
+    return not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def map_transport_error(exc: httpx.TransportError, what: str) -> errors.TransportError:
+    """An httpx transport failure as one of ours (the message names the call, not secrets)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return errors.Timeout(f"{what}: timed out ({type(exc).__name__})")
+    return errors.TransportError(f"{what}: {type(exc).__name__}: {exc}")
+
+
+def decode_json(content: bytes, *, http_status: int | None, what: str) -> Any:
+    """Parse a JSON body, turning HTML error pages and truncated bodies into MalformedResponse."""
+    try:
+        return json.loads(content)
+    except (UnicodeDecodeError, ValueError):
+        snippet = content[:200].decode("utf-8", "replace")
+        raise errors.MalformedResponse(
+            f"{what}: response body is not valid JSON: {snippet!r}",
+            http_status=http_status,
+            body=content,
+        ) from None
+
+
+def open_sync_client(
+    *,
+    base_url: str,
+    timeout: float | httpx.Timeout | None,
+    transport: httpx.BaseTransport | None,
+    http_client: httpx.Client | None,
+    headers: dict[str, str] | None = None,
+) -> tuple[httpx.Client, bool]:
+    """The httpx client a convenience client uses, and whether it owns (must close) it.
+
+    A caller's own client is used as it is; only a missing base URL is filled in.
+    """
+    if http_client is not None:
+        if transport is not None:
+            raise errors.InvalidInput("transport", "give either transport or http_client, not both")
+        if not str(http_client.base_url):
+            http_client.base_url = httpx.URL(base_url)
+        return http_client, False
+    return (
+        httpx.Client(
+            base_url=base_url,
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            transport=transport,
+            headers={"User-Agent": user_agent(), **(headers or {})},
+        ),
+        True,
+    )
+
+
+def open_async_client(
+    *,
+    base_url: str,
+    timeout: float | httpx.Timeout | None,
+    transport: httpx.AsyncBaseTransport | None,
+    http_client: httpx.AsyncClient | None,
+    headers: dict[str, str] | None = None,
+) -> tuple[httpx.AsyncClient, bool]:
+    """The async twin of :func:`open_sync_client`."""
+    if http_client is not None:
+        if transport is not None:
+            raise errors.InvalidInput("transport", "give either transport or http_client, not both")
+        if not str(http_client.base_url):
+            http_client.base_url = httpx.URL(base_url)
+        return http_client, False
+    return (
+        httpx.AsyncClient(
+            base_url=base_url,
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            transport=transport,
+            headers={"User-Agent": user_agent(), **(headers or {})},
+        ),
+        True,
+    )
+
+
+R = TypeVar("R", bound=HasStatus)
+
+
+def send_with_retries(
+    send: Callable[[], R],
+    policy: RetryPolicy,
+    *,
+    what: str,
+    sleep: Callable[[float], None] = time.sleep,
+) -> R:
+    """Call ``send`` (a safe, repeatable request) until it answers non-retryably or we give up.
+
+    Returns the last response (even a retryable status once retries run out, so the caller
+    can map it to an error); raises our TransportError/Timeout when no answer ever came.
+    """
+    attempt = 0
+    while True:
+        try:
+            response = send()
+        except httpx.TransportError as exc:
+            delay = retry_delay(policy, attempt)
+            if delay is None:
+                raise map_transport_error(exc, what) from exc
+        else:
+            delay = retry_delay(
+                policy,
+                attempt,
+                status=response.status_code,
+                retry_after=response.headers.get("retry-after"),
+            )
+            if delay is None or response.status_code not in RETRYABLE_STATUSES:
+                return response
+        sleep(delay)
+        attempt += 1
+
+
+async def asend_with_retries(
+    send: Callable[[], Awaitable[R]],
+    policy: RetryPolicy,
+    *,
+    what: str,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> R:
+    """The async twin of :func:`send_with_retries`; same decisions, awaited sleeps."""
+    attempt = 0
+    while True:
+        try:
+            response = await send()
+        except httpx.TransportError as exc:
+            delay = retry_delay(policy, attempt)
+            if delay is None:
+                raise map_transport_error(exc, what) from exc
+        else:
+            delay = retry_delay(
+                policy,
+                attempt,
+                status=response.status_code,
+                retry_after=response.headers.get("retry-after"),
+            )
+            if delay is None or response.status_code not in RETRYABLE_STATUSES:
+                return response
+        await sleep(delay)
+        attempt += 1

@@ -1,0 +1,129 @@
+"""One exception hierarchy for both APIs.
+
+Every error a caller can see derives from :class:`WithdrawalClientError`. Messages never carry
+secrets (private keys, tokens): only field names, rules, codes and server text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class WithdrawalClientError(Exception):
+    """Base class of every error raised by withdrawal_clients."""
+
+
+class InvalidInput(WithdrawalClientError, ValueError):
+    """User input broke a rule; raised before anything is sent.
+
+    ``field`` names the argument, ``rule`` says what it must satisfy.
+    """
+
+    def __init__(self, field: str, rule: str) -> None:
+        self.field = field
+        self.rule = rule
+        super().__init__(f"{field}: {rule}")
+
+
+class ApiError(WithdrawalClientError):
+    """The API answered, and the answer is a failure.
+
+    ``code`` is the API's own error code (Reddio's integer ``error_code`` or Omnia's string
+    ``code``), ``message`` its text, ``http_status`` the HTTP status and ``body`` the raw body.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | str | None = None,
+        http_status: int | None = None,
+        body: bytes | str | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.body = body
+        super().__init__(self._describe())
+
+    @property
+    def description(self) -> str:
+        """Omnia calls the message ``description``; both names work."""
+        return self.message
+
+    def _describe(self) -> str:
+        parts = [self.message or "API error"]
+        if self.code is not None:
+            parts.append(f"code={self.code}")
+        if self.http_status is not None:
+            parts.append(f"http_status={self.http_status}")
+        return " ".join(parts)
+
+
+class BadRequest(ApiError):
+    """HTTP 400: the API refused the request as malformed or invalid."""
+
+
+class AuthError(ApiError):
+    """HTTP 401 (or an API key/token error): credentials missing, invalid or expired."""
+
+
+class PermissionDenied(AuthError):
+    """HTTP 403: the credentials are valid but not allowed to do this."""
+
+
+class NotFound(ApiError):
+    """HTTP 404: the resource does not exist."""
+
+
+class RateLimited(ApiError):
+    """HTTP 429 after retries were exhausted; ``retry_after`` is in seconds when the server said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class ServerError(ApiError):
+    """HTTP 5xx after retries were exhausted (only for requests that are safe to retry)."""
+
+
+class MalformedResponse(ApiError):
+    """The body is not what the API documents (not JSON, truncated, missing fields)."""
+
+
+class TransportError(WithdrawalClientError):
+    """The request did not get an HTTP answer (connection refused, reset, DNS...)."""
+
+
+class Timeout(TransportError):
+    """The request or a wait ran out of time."""
+
+
+class WaitTimeout(Timeout):
+    """A wait_for_* call ran out of time; ``last_seen`` is the last state observed."""
+
+    def __init__(self, message: str, *, last_seen: Any = None) -> None:
+        self.last_seen = last_seen
+        super().__init__(message)
+
+
+class OutcomeUnknown(WithdrawalClientError):
+    """A write may or may not have taken effect, and it could not be found out safely.
+
+    ``how_to_check`` tells the caller how to find out before trying again.
+    """
+
+    def __init__(self, message: str, *, how_to_check: str, cause: BaseException | None = None):
+        self.how_to_check = how_to_check
+        self.cause = cause
+        super().__init__(f"{message}; {how_to_check}")
+
+
+class WithdrawalRejected(WithdrawalClientError):
+    """The API reports the withdrawal as finally failed; ``reason`` says why when known."""
+
+    def __init__(self, message: str, *, reason: str | None = None, withdrawal: Any = None):
+        self.reason = reason
+        self.withdrawal = withdrawal
+        super().__init__(message if reason is None else f"{message}: {reason}")
