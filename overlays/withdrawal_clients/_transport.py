@@ -45,12 +45,16 @@ RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 @attrs.frozen
 class RetryPolicy:
-    """Capped exponential backoff with full jitter; ``Retry-After`` wins when the server sends it."""
+    """Capped exponential backoff with full jitter; a server's ``Retry-After`` wins.
+
+    ``max_retry_after`` bounds how long a ``Retry-After`` may make us wait per retry.
+    """
 
     max_retries: int = 3
     backoff_base: float = 0.25
     backoff_cap: float = 8.0
     jitter: bool = True
+    max_retry_after: float = 60.0
 
     def __attrs_post_init__(self) -> None:
         if self.max_retries < 0:
@@ -67,7 +71,8 @@ class HasStatus(Protocol):
 def user_agent() -> str:
     from . import __version__
 
-    return f"withdrawal-clients/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+    python = platform.python_version()
+    return f"withdrawal-clients/{__version__} python/{python} httpx/{httpx.__version__}"
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -106,8 +111,8 @@ def retry_delay(
         return None
     hinted = parse_retry_after(retry_after)
     if hinted is not None:
-        return min(hinted, policy.backoff_cap * 4)
-    ceiling = min(policy.backoff_cap, policy.backoff_base * (2**attempt))
+        return min(hinted, policy.max_retry_after)
+    ceiling = min(policy.backoff_cap, policy.backoff_base * 2.0**attempt)
     return ceiling * rng() if policy.jitter else ceiling
 
 
