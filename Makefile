@@ -10,6 +10,10 @@ BIN := $(VENV)/bin
 # The generator's post-hooks call ruff through the shell: the pinned one must come first.
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
+# Keep the JS tools quiet and offline-friendly.
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+
 SPECS := reddio omnia
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
