@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.envelope import Envelope
+from ...models.records_envelope import RecordsEnvelope
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    *,
+    stark_key: str,
+    sequence_id: int,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["stark_key"] = stark_key
+
+    params["sequence_id"] = sequence_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/record",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Envelope | RecordsEnvelope | None:
+    if response.status_code == 200:
+        response_200 = RecordsEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Envelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Envelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = Envelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Envelope.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Envelope | RecordsEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    stark_key: str,
+    sequence_id: int,
+) -> Response[Envelope | RecordsEnvelope]:
+    """Records of a sequence id
+
+     The record(s) that a submitted transaction produced, found by the stark key that sent it
+    and the `sequence_id` the submission returned. An empty list means no such record.
+
+    Args:
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
+            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        sequence_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Envelope | RecordsEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        stark_key=stark_key,
+        sequence_id=sequence_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    stark_key: str,
+    sequence_id: int,
+) -> Envelope | RecordsEnvelope | None:
+    """Records of a sequence id
+
+     The record(s) that a submitted transaction produced, found by the stark key that sent it
+    and the `sequence_id` the submission returned. An empty list means no such record.
+
+    Args:
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
+            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        sequence_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Envelope | RecordsEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        stark_key=stark_key,
+        sequence_id=sequence_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    stark_key: str,
+    sequence_id: int,
+) -> Response[Envelope | RecordsEnvelope]:
+    """Records of a sequence id
+
+     The record(s) that a submitted transaction produced, found by the stark key that sent it
+    and the `sequence_id` the submission returned. An empty list means no such record.
+
+    Args:
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
+            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        sequence_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Envelope | RecordsEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        stark_key=stark_key,
+        sequence_id=sequence_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    stark_key: str,
+    sequence_id: int,
+) -> Envelope | RecordsEnvelope | None:
+    """Records of a sequence id
+
+     The record(s) that a submitted transaction produced, found by the stark key that sent it
+    and the `sequence_id` the submission returned. An empty list means no such record.
+
+    Args:
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
+            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        sequence_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Envelope | RecordsEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            stark_key=stark_key,
+            sequence_id=sequence_id,
+        )
+    ).parsed

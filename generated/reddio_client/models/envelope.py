@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Envelope")
+
+
+@_attrs_define
+class Envelope:
+    """The frame of every response. `status` is `"OK"` on success; any other value is a
+    failure whose reason is in `error` and `error_code`.
+
+    """
+
+    status: str
+    """ `"OK"` on success; anything else (Reddio sends `"FAILED"`) is a failure. """
+    error: str | Unset = UNSET
+    """ Failure text; empty on success. """
+    error_code: int | Unset = UNSET
+    """ 0 (or absent) on success. Known failure codes (open list, new codes may appear):
+    2 AmountInvalid, 6 NoSuchAssetID, 8 InsufficientAvailable,
+    11 FailedToGenerateNonce, 13 DuplicateTransactionError, 16 FailedToGenerateVaultID,
+    18 StarkKeyInvalid, 19 InvalidParam, 32 InvalidAPIKey, 34 InvalidSignature,
+    400 FailedToVerifyParams, 401 FailedToJSONUnmarshal, 500 SystemError.
+     """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        error = self.error
+
+        error_code = self.error_code
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+            }
+        )
+        if error is not UNSET:
+            field_dict["error"] = error
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        status = d.pop("status")
+
+        error = d.pop("error", UNSET)
+
+        error_code = d.pop("error_code", UNSET)
+
+        envelope = cls(
+            status=status,
+            error=error,
+            error_code=error_code,
+        )
+
+        envelope.additional_properties = d
+        return envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

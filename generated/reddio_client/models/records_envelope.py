@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.record import Record
+
+
+T = TypeVar("T", bound="RecordsEnvelope")
+
+
+@_attrs_define
+class RecordsEnvelope:
+    """Envelope whose `data` is a list of records (possibly empty)."""
+
+    status: str
+    """ `"OK"` on success; anything else (Reddio sends `"FAILED"`) is a failure. """
+    error: str | Unset = UNSET
+    """ Failure text; empty on success. """
+    error_code: int | Unset = UNSET
+    """ 0 (or absent) on success. Known failure codes (open list, new codes may appear):
+    2 AmountInvalid, 6 NoSuchAssetID, 8 InsufficientAvailable,
+    11 FailedToGenerateNonce, 13 DuplicateTransactionError, 16 FailedToGenerateVaultID,
+    18 StarkKeyInvalid, 19 InvalidParam, 32 InvalidAPIKey, 34 InvalidSignature,
+    400 FailedToVerifyParams, 401 FailedToJSONUnmarshal, 500 SystemError.
+     """
+    data: list[Record] | Unset | None = UNSET
+    """ The records; empty or null when there are none, null on failure. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        error = self.error
+
+        error_code = self.error_code
+
+        data: list[dict[str, Any]] | Unset | None
+        if isinstance(self.data, Unset):
+            data = UNSET
+        elif isinstance(self.data, list):
+            data = []
+            for data_type_0_item_data in self.data:
+                data_type_0_item = data_type_0_item_data.to_dict()
+                data.append(data_type_0_item)
+
+        else:
+            data = self.data
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+            }
+        )
+        if error is not UNSET:
+            field_dict["error"] = error
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if data is not UNSET:
+            field_dict["data"] = data
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.record import Record
+
+        d = dict(src_dict)
+        status = d.pop("status")
+
+        error = d.pop("error", UNSET)
+
+        error_code = d.pop("error_code", UNSET)
+
+        def _parse_data(data: object) -> list[Record] | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                data_type_0 = []
+                _data_type_0 = data
+                for data_type_0_item_data in _data_type_0:
+                    data_type_0_item = Record.from_dict(data_type_0_item_data)
+
+                    data_type_0.append(data_type_0_item)
+
+                return data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[Record] | None | Unset, data)
+
+        data = _parse_data(d.pop("data", UNSET))
+
+        records_envelope = cls(
+            status=status,
+            error=error,
+            error_code=error_code,
+            data=data,
+        )
+
+        records_envelope.additional_properties = d
+        return records_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.sequence_id import SequenceId
+
+
+T = TypeVar("T", bound="SequenceIdEnvelope")
+
+
+@_attrs_define
+class SequenceIdEnvelope:
+    """Envelope whose `data` holds the sequence id of the submitted transaction."""
+
+    status: str
+    """ `"OK"` on success; anything else (Reddio sends `"FAILED"`) is a failure. """
+    error: str | Unset = UNSET
+    """ Failure text; empty on success. """
+    error_code: int | Unset = UNSET
+    """ 0 (or absent) on success. Known failure codes (open list, new codes may appear):
+    2 AmountInvalid, 6 NoSuchAssetID, 8 InsufficientAvailable,
+    11 FailedToGenerateNonce, 13 DuplicateTransactionError, 16 FailedToGenerateVaultID,
+    18 StarkKeyInvalid, 19 InvalidParam, 32 InvalidAPIKey, 34 InvalidSignature,
+    400 FailedToVerifyParams, 401 FailedToJSONUnmarshal, 500 SystemError.
+     """
+    data: SequenceId | Unset | None = UNSET
+    """ The identifier of a submitted transaction. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.sequence_id import SequenceId
+
+        status = self.status
+
+        error = self.error
+
+        error_code = self.error_code
+
+        data: dict[str, Any] | Unset | None
+        if isinstance(self.data, Unset):
+            data = UNSET
+        elif isinstance(self.data, SequenceId):
+            data = self.data.to_dict()
+        else:
+            data = self.data
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+            }
+        )
+        if error is not UNSET:
+            field_dict["error"] = error
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if data is not UNSET:
+            field_dict["data"] = data
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.sequence_id import SequenceId
+
+        d = dict(src_dict)
+        status = d.pop("status")
+
+        error = d.pop("error", UNSET)
+
+        error_code = d.pop("error_code", UNSET)
+
+        def _parse_data(data: object) -> SequenceId | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_sequence_id_type_0 = SequenceId.from_dict(data)
+
+                return componentsschemas_sequence_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SequenceId | Unset, data)
+
+        data = _parse_data(d.pop("data", UNSET))
+
+        sequence_id_envelope = cls(
+            status=status,
+            error=error,
+            error_code=error_code,
+            data=data,
+        )
+
+        sequence_id_envelope.additional_properties = d
+        return sequence_id_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
