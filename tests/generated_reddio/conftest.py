@@ -1,0 +1,1 @@
+"""Tests of the generated Reddio client (no overlay involved)."""
