@@ -1,0 +1,144 @@
+"""Omnia's withdrawals as the sandbox keeps them: one per instructionId.
+
+Pure logic, no HTTP: methods return ``(http_status, body)``. A withdrawal's status is computed
+from the clock when read: PENDING until ``omnia_completed_after`` has passed, then COMPLETED
+with a transaction id (or REJECTED at once when the configured signature check refuses it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ._clock import Clock
+from ._config import SandboxConfig
+
+Reply = tuple[int, dict[str, Any]]
+
+PENDING, COMPLETED, REJECTED = "PENDING", "COMPLETED", "REJECTED"
+MAX_INSTRUCTION_ID = 64
+# The request schema's patterns (openapi/omnia.yaml).
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_SIGNATURE = re.compile(r"0x([0-9a-fA-F]{2})+")
+_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
+_ORDER_SOURCE = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def error(http_status: int, code: str, description: str) -> Reply:
+    return http_status, {"code": code, "description": description}
+
+
+@attrs.define
+class Withdrawal:
+    body: dict[str, Any]  # what was posted, normalised
+    created: float
+    rejection_reason: str | None = None
+
+
+class OmniaBook:
+    """The whole Omnia state of one sandbox; safe to call from several threads."""
+
+    def __init__(self, config: SandboxConfig, clock: Clock) -> None:
+        self._config = config
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._withdrawals: dict[str, Withdrawal] = {}
+
+    def withdrawal_count(self) -> int:
+        with self._lock:
+            return len(self._withdrawals)
+
+    def authorize(self, authorization: str | None) -> Reply | None:
+        """None when the Bearer token is accepted, else the 401 reply."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip() in self._config.omnia_tokens:
+            return None
+        return error(401, "INVALID_JWT_TOKEN", "missing, unknown or expired Bearer token")
+
+    def get(self, instruction_id: str) -> Reply:
+        with self._lock:
+            withdrawal = self._withdrawals.get(instruction_id)
+        if withdrawal is None:
+            return error(404, "UNKNOWN_WITHDRAWAL_REQUEST", f"no withdrawal {instruction_id!r}")
+        return 200, self._json(withdrawal)
+
+    def create(self, body: Any) -> Reply:
+        problem = _schema_problem(body)
+        if problem is not None:
+            return error(400, "INVALID_SCHEMA", problem)
+        instruction_id = body["instructionId"]
+        with self._lock:
+            existing = self._withdrawals.get(instruction_id)
+        if existing is not None:  # the idempotency key: never a second withdrawal
+            return 200, self._json(existing)
+        if body["orderSource"] not in self._config.omnia_order_sources:
+            return error(
+                400, "ORDER_SOURCE_NOT_FOUND", f"unknown orderSource {body['orderSource']!r}"
+            )
+        if body["deadline"] <= self._clock.now() * 1000:
+            return error(400, "INVALID_SCHEMA", "deadline: has passed (epoch milliseconds)")
+        check = self._config.omnia_signature_check
+        reason = None if check is None or check(body) else "INVALID_SIGNATURE"
+        with self._lock:  # a concurrent twin may have won the race: keep the first
+            withdrawal = self._withdrawals.setdefault(
+                instruction_id, Withdrawal(dict(body), self._clock.now(), reason)
+            )
+        return 200, self._json(withdrawal)
+
+    def _json(self, withdrawal: Withdrawal) -> dict[str, Any]:
+        body = withdrawal.body
+        out: dict[str, Any] = {
+            key: body[key] for key in ("instructionId", "orderSource", "tokenAddress", "amount")
+        }
+        if withdrawal.rejection_reason is not None:
+            out.update(status=REJECTED, rejectionReason=withdrawal.rejection_reason)
+        elif self._clock.now() - withdrawal.created >= self._config.omnia_completed_after:
+            out.update(status=COMPLETED, transactionId=_transaction_id(body))
+        else:
+            out.update(status=PENDING)
+        return out
+
+
+def _transaction_id(body: Mapping[str, Any]) -> str:
+    """A stable, plausible 32-byte transaction hash for a completed withdrawal."""
+    digest = hashlib.sha256(f"{body['instructionId']}|{body['signature']}".encode())
+    return "0x" + digest.hexdigest()
+
+
+def _schema_problem(body: Any) -> str | None:
+    """What is wrong with a POST body, or None (Omnia answers 400 INVALID_SCHEMA)."""
+    if not isinstance(body, dict):
+        return "body: must be a JSON object"
+    expected = {
+        "instructionId": str,
+        "orderSource": str,
+        "tokenAddress": str,
+        "amount": str,
+        "deadline": int,
+        "signature": str,
+    }
+    for name, kind in expected.items():
+        value = body.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return f"{name}: required, must be a {'string' if kind is str else 'integer'}"
+    if not 0 < len(body["instructionId"]) <= MAX_INSTRUCTION_ID:
+        return f"instructionId: 1 to {MAX_INSTRUCTION_ID} characters"
+    if not _ORDER_SOURCE.fullmatch(body["orderSource"]):
+        return "orderSource: upper-case letters, digits and underscores"
+    if body["deadline"] < 0:
+        return "deadline: must be >= 0 (epoch milliseconds)"
+    if not _ADDRESS.fullmatch(body["tokenAddress"]):
+        return "tokenAddress: must be a 0x-prefixed 20-byte hex address"
+    if not _DECIMAL.fullmatch(body["amount"]):
+        return "amount: must be a plain decimal string"
+    if Decimal(body["amount"]) <= 0:
+        return "amount: must be positive"
+    if not _SIGNATURE.fullmatch(body["signature"]):
+        return "signature: must be a 0x-prefixed hex string"
+    return None
