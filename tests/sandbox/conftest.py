@@ -14,6 +14,7 @@ import httpx
 import pytest
 import yaml
 from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
+from withdrawal_clients import starkex
 from withdrawal_clients.sandbox import ManualClock, Sandbox, SandboxConfig
 
 pytest_plugins = ["pytester"]
@@ -151,5 +152,72 @@ def omnia_body() -> Any:
             "signature": "0x" + "ab" * 65,
             **changes,
         }
+
+    return build
+
+
+# --- Reddio: StarkWare's public test key, and signed withdrawalto bodies -----------------------
+
+TEST_KEY = 0x3C1E9550E66958296D11B60F8E8E7A7AD990D07FA65D5F7652C4A6C87D4E3CC
+# Reddio's ETH asset id (quantum 10^12), as Reddio documents it.
+ETH_ASSET_ID = 0x352F9FFD821A525051DE2D71126113505A7B0A73D98DBC0AC0FF343CFBDEF5E
+RECEIVER = "0x76f2fc7ed90039d986e3eb4db294f05e160c8f03"
+
+
+@pytest.fixture
+def withdrawal_to_body(http: httpx.Client) -> Any:
+    """Builds a withdrawalto body signed over its fields, with nonce and vaults from the
+    sandbox; ``after`` replaces fields once signed (to tamper with a signed body)."""
+
+    def build(
+        *,
+        private_key: int = TEST_KEY,
+        contract_address: str = "ETH",
+        asset_id: int = ETH_ASSET_ID,
+        token_id: str = "",
+        amount: int = 250_000,
+        receiver: str = RECEIVER,
+        nonce: int | None = None,
+        vault_ids: tuple[str, str] | None = None,
+        expiration: int = 2**22 - 1,
+        client: httpx.Client = http,
+        after: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        stark_key = hex(starkex.private_to_stark_key(private_key))
+        if nonce is None:
+            nonce = client.get("/reddio/v1/nonce", params={"stark_key": stark_key}).json()["data"][
+                "nonce"
+            ]
+        vaults = (
+            vault_ids
+            or client.get(
+                "/reddio/v1/vaults",
+                params={"asset_id": hex(asset_id), "stark_keys": f"{stark_key},{receiver}"},
+            ).json()["data"]["vault_ids"]
+        )
+        message = starkex.get_transfer_msg_hash(
+            amount=amount,
+            nonce=nonce,
+            sender_vault_id=int(vaults[0]),
+            asset_id=asset_id,
+            receiver_vault_id=int(vaults[1]),
+            receiver=int(receiver, 16),
+            expiration_timestamp=expiration,
+        )
+        r, s = starkex.sign(message, private_key)
+        body = {
+            "contract_address": contract_address,
+            "asset_id": hex(asset_id),
+            "stark_key": stark_key,
+            "amount": str(amount),
+            "token_id": token_id,
+            "nonce": nonce,
+            "vault_id": vaults[0],
+            "receiver": receiver,
+            "receiver_vault_id": vaults[1],
+            "expiration_timestamp": expiration,
+            "signature": {"r": hex(r), "s": hex(s)},
+        }
+        return {**body, **(after or {})}
 
     return build

@@ -349,6 +349,8 @@ class ReddioLedger:
         try:
             if stage != "withdrawarea":
                 raise Refused(INVALID_PARAM, "stage: only 'withdrawarea' is supported")
+            if not (isinstance(eth_address, str) and len(eth_address) == 42):
+                raise Refused(INVALID_PARAM, "ethaddress: must be 0x and 40 hex digits")
             address = _parse_hex(eth_address, "ethaddress", ETH_ADDRESS_BOUND)
         except Refused as refusal:
             return failed(refusal)
