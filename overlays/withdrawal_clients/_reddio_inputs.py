@@ -1,0 +1,270 @@
+"""Reddio inputs: checking what a caller gives, and building a signed withdrawalto body.
+
+Everything here is pure (no I/O). Every check raises :class:`InvalidInput` naming the field
+and the rule, and never quotes the value (some values are private keys).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from . import amounts, starkex
+from ._secret import Secret
+from .errors import InvalidInput
+
+__all__ = [
+    "DEFAULT_EXPIRATION",
+    "FUNGIBLE_KINDS",
+    "SignedWithdrawalTo",
+    "build_withdrawal_to",
+]
+
+U31 = 2**31  # vault ids and nonces are packed into 31 bits of the signed message
+U251 = 2**251  # asset ids, stark keys and signed integers are field elements below 2^251
+MAX_QUANTIZED = 2**63 - 1  # the amount is packed into 63 bits
+DEFAULT_EXPIRATION = 2**22 - 1  # hours since the epoch; every official SDK's default
+# Reddio's asset kinds; fungible ones move amounts, the others move one token.
+FUNGIBLE_KINDS = frozenset({"ETH", "ERC20"})
+ASSET_KINDS = FUNGIBLE_KINDS | {"ERC721", "ERC721M"}
+_KIND_ALIASES = {"MINTABLE_ERC721": "ERC721M"}  # StarkEx's name for Reddio's ERC721M
+
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def hex_int(value: object, field: str, *, bound: int = U251, bound_text: str = "2^251") -> int:
+    """A non-negative int given as an int or a 0x-hex string, below ``bound``."""
+    if isinstance(value, str) and _HEX.fullmatch(value):
+        number = int(value, 16)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        raise InvalidInput(field, "must be a 0x-prefixed hex string or an int")
+    if not 0 <= number < bound:
+        raise InvalidInput(field, f"must be non-negative and below {bound_text}")
+    return number
+
+
+def eth_address(value: object, field: str) -> str:
+    """An Ethereum address: 0x and 40 hex digits; returned in lower case."""
+    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
+        raise InvalidInput(field, "must be an Ethereum address: 0x followed by 40 hex digits")
+    return value.lower()
+
+
+def contract(value: object, field: str = "contract_address") -> str:
+    """A token contract address, or ``"ETH"`` for ether."""
+    if isinstance(value, str) and value.upper() == "ETH":
+        return "ETH"
+    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
+        raise InvalidInput(field, 'must be "ETH" or an Ethereum address (0x + 40 hex digits)')
+    return value.lower()
+
+
+def receiver_hex(value: object, field: str = "receiver") -> str:
+    """The receiver, an Ethereum address or a stark key, as the 0x-hex string that is posted."""
+    number = hex_int(value, field)
+    return value.lower() if isinstance(value, str) else hex(number)
+
+
+def stark_key_hex(value: object, field: str = "stark_key") -> str:
+    """A stark key as 0x-hex (ints are accepted and formatted)."""
+    return hex(hex_int(value, field))
+
+
+def u31(value: object, field: str) -> int:
+    """A vault id or nonce: an int (or decimal string) in [0, 2^31)."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, "must be an int (or a decimal string)")
+    if not 0 <= value < U31:
+        raise InvalidInput(field, "must be in [0, 2^31)")
+    return value
+
+
+def expiration_hours(value: object, field: str = "expiration_timestamp") -> int:
+    """Hours since the Unix epoch, below 2^22; a seconds value is refused with a hint."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, "must be an int: hours since the Unix epoch")
+    if value < 0:
+        raise InvalidInput(field, "must be non-negative hours since the Unix epoch")
+    if value > DEFAULT_EXPIRATION:
+        raise InvalidInput(
+            field,
+            f"must be in HOURS since the Unix epoch, at most {DEFAULT_EXPIRATION} (2^22-1); "
+            "the value looks like seconds or milliseconds (divide seconds by 3600)",
+        )
+    return value
+
+
+def asset_kind(value: object, field: str = "asset_type") -> str:
+    """One of the asset kinds Reddio and StarkEx know (ETH, ERC20, ERC721, ERC721M, ...)."""
+    kind = value.upper() if isinstance(value, str) else None
+    kind = _KIND_ALIASES.get(kind, kind) if kind else None
+    if kind not in ASSET_KINDS:
+        raise InvalidInput(field, f"must be one of {', '.join(sorted(ASSET_KINDS))}")
+    return kind
+
+
+def token_id_for(value: object, kind: str, field: str = "token_id") -> str:
+    """The token id as posted: ``""`` for fungible kinds, a decimal string for NFTs."""
+    if kind in FUNGIBLE_KINDS:
+        if value not in (None, ""):
+            raise InvalidInput(field, f"must be empty for {kind}")
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return value
+    raise InvalidInput(field, f"is required for {kind}: a non-negative int or decimal string")
+
+
+def private_key(value: object, field: str = "stark_private_key") -> Secret[int]:
+    """A stark private key (int, 0x-hex string or Secret) kept in a Secret."""
+    if isinstance(value, Secret):
+        value = value.reveal()
+    if value is None:
+        raise InvalidInput(field, "is required for a signed call")
+    number = hex_int(value, field)
+    starkex.private_to_stark_key(Secret(number))  # refuses 0 and keys >= the curve order
+    return Secret(number)
+
+
+@attrs.frozen
+class HumanAmount:
+    """An amount as the caller gave it, checked but not yet quantized."""
+
+    value: Decimal | int
+    quantized: bool
+
+    def quantize(self, *, decimals: int, quantum: int, kind: str) -> int:
+        """The integer that is signed; must come out exact, positive and below 2^63."""
+        if self.quantized:
+            result = int(self.value)
+        else:
+            result = amounts.quantize(self.value, decimals, quantum)
+        return quantized_amount(result, kind)
+
+
+def human_amount(value: object, *, quantized: bool, field: str = "amount") -> HumanAmount:
+    """Check an amount before anything is looked up or sent.
+
+    A float is refused (it is rarely the number the caller meant). An int is a number of whole
+    tokens unless ``quantized`` says it is already in quantized units.
+    """
+    if isinstance(value, float):
+        raise InvalidInput(field, "must be a Decimal, a decimal string or an int, never a float")
+    if isinstance(value, bool):
+        raise InvalidInput(field, "must be a Decimal, a decimal string or an int")
+    if quantized:
+        if not isinstance(value, int):
+            raise InvalidInput(field, "must be an int when quantized=True")
+        if value <= 0:
+            raise InvalidInput(field, "must be positive")
+        if value > MAX_QUANTIZED:
+            raise InvalidInput(field, "is too large: a quantized amount must be below 2^63")
+        return HumanAmount(value, True)
+    number = amounts.to_decimal(value, field)
+    if not number.is_finite() or number <= 0:
+        raise InvalidInput(field, "must be a positive, finite number")
+    return HumanAmount(number, False)
+
+
+def quantized_amount(value: object, kind: str, field: str = "amount") -> int:
+    """A quantized amount as signed: in [1, 2^63), and exactly 1 for a non-fungible token."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidInput(field, "must be a positive int (quantized units)")
+    if value > MAX_QUANTIZED:
+        raise InvalidInput(field, "is too large: the quantized amount must be below 2^63")
+    if kind not in FUNGIBLE_KINDS and value != 1:
+        raise InvalidInput(field, f"must be exactly 1 for {kind}")
+    return value
+
+
+@attrs.frozen
+class SignedWithdrawalTo:
+    """A signed ``POST /v1/withdrawalto`` body, ready to send now or later.
+
+    ``body`` is exactly what is posted (read-only); ``msg_hash``, ``r`` and ``s`` are the
+    signed StarkEx transfer hash and its signature. Re-posting the same body is safe: Reddio
+    refuses a second copy as a duplicate (error_code 13).
+    """
+
+    body: Mapping[str, Any]
+    msg_hash: int
+    r: int
+    s: int
+
+    @property
+    def signature(self) -> tuple[str, str]:
+        """(r, s) as the 0x-hex strings that were posted."""
+        return hex(self.r), hex(self.s)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, JSON-ready copy of the body."""
+        return {**self.body, "signature": dict(self.body["signature"])}
+
+
+def build_withdrawal_to(
+    *,
+    stark_private_key: int | str | Secret[int],
+    contract_address: str,
+    asset_id: int | str,
+    amount: int,
+    nonce: int,
+    vault_id: int | str,
+    receiver: str | int,
+    receiver_vault_id: int | str,
+    token_id: str | int | None = "",
+    expiration_timestamp: int = DEFAULT_EXPIRATION,
+) -> SignedWithdrawalTo:
+    """Check, hash and sign a withdrawalto from explicit values, without any I/O.
+
+    ``amount`` is in quantized units (the integer that is signed); ``token_id`` is empty for
+    ETH and ERC20 and names the token for NFTs (whose amount must then be 1). Suited to offline
+    or cold signing: the result's ``body`` can be posted later by any client.
+    """
+    key = private_key(stark_private_key)
+    token = token_id_for(token_id, "ERC721" if token_id not in (None, "") else "ERC20")
+    checked_amount = quantized_amount(amount, "ERC721" if token else "ERC20")
+    to = receiver_hex(receiver)
+    asset = hex_int(asset_id, "asset_id")
+    nonce = u31(nonce, "nonce")
+    sender_vault, receiver_vault = (
+        u31(vault_id, "vault_id"),
+        u31(receiver_vault_id, "receiver_vault_id"),
+    )
+    expiry = expiration_hours(expiration_timestamp)
+    body_contract = contract(contract_address)
+    msg_hash = starkex.get_transfer_msg_hash(
+        amount=checked_amount,
+        nonce=nonce,
+        sender_vault_id=sender_vault,
+        asset_id=asset,
+        receiver_vault_id=receiver_vault,
+        receiver=int(to, 16),
+        expiration_timestamp=expiry,
+    )
+    r, s = starkex.sign(msg_hash, key)
+    body = {
+        "contract_address": body_contract,
+        "asset_id": hex(asset),
+        "stark_key": hex(starkex.private_to_stark_key(key)),
+        "amount": str(checked_amount),
+        "token_id": token,
+        "nonce": nonce,
+        "vault_id": str(sender_vault),
+        "receiver": to,
+        "receiver_vault_id": str(receiver_vault),
+        "expiration_timestamp": expiry,
+        "signature": MappingProxyType({"r": hex(r), "s": hex(s)}),
+    }
+    return SignedWithdrawalTo(MappingProxyType(body), msg_hash, r, s)
