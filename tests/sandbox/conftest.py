@@ -103,7 +103,8 @@ class AsyncCheckingTransport(httpx.AsyncBaseTransport):
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock()
+    # A whole second, so that advancing by delays such as 0.5 or 2.0 is exact in floats.
+    return ManualClock(start=float(int(time.time())))
 
 
 @pytest.fixture

@@ -31,11 +31,11 @@ def test_withdrawal_is_pending_then_completed_with_a_transaction_id(
     assert created.json()["status"] == "PENDING"
     assert "transactionId" not in created.json()
 
-    sandbox.advance(sandbox.config.omnia_completed_after - 0.001)
+    sandbox.advance(sandbox.config.omnia_completed_after - 0.5)
     url = f"{WITHDRAWALS}/order-1"
     assert http.get(url, headers=omnia_headers).json()["status"] == "PENDING"
 
-    sandbox.advance(0.001)
+    sandbox.advance(0.5)
     done = http.get(url, headers=omnia_headers).json()
     assert done["status"] == "COMPLETED"
     assert done["transactionId"].startswith("0x") and len(done["transactionId"]) == 66

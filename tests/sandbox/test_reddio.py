@@ -127,10 +127,18 @@ def test_withdrawal_to_debits_records_and_moves_through_statuses(
     ready = {"stage": "withdrawarea", "ethaddress": RECEIVER}
     assert data(http.get("/reddio/v1/withdrawal/status", params=ready)) == []
 
-    sandbox.advance(sandbox.config.reddio_accepted_after)
-    assert records(http, key, sequence_id)[0]["status"] == 1
-    sandbox.advance(sandbox.config.reddio_on_l2_after)
-    assert records(http, key, sequence_id)[0]["status"] == 3
+    start, config = sandbox.clock.now(), sandbox.config
+
+    def status_at(elapsed: float) -> int:
+        sandbox.advance(start + elapsed - sandbox.clock.now())
+        status: int = records(http, key, sequence_id)[0]["status"]
+        return status
+
+    assert status_at(config.reddio_accepted_after) == 1
+    assert status_at(config.reddio_on_l2_after) == 3
+    assert status_at(config.reddio_on_l1_after - 0.5) == 3
+    assert data(http.get("/reddio/v1/withdrawal/status", params=ready)) == []
+    assert status_at(config.reddio_on_l1_after) == 6
     (withdrawable,) = data(http.get("/reddio/v1/withdrawal/status", params=ready))
     assert (withdrawable["amount"], withdrawable["display_value"]) == ("250000", "0.25")
     assert int(withdrawable["asset_id"], 16) == ETH_ASSET_ID

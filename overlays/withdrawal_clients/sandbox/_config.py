@@ -31,7 +31,8 @@ class SandboxConfig:
     """
 
     reddio_accepted_after: float = 1.0  # record status 0 SubmittedToReddio -> 1 AcceptedByReddio
-    reddio_on_l2_after: float = 3.0  # -> 3 AcceptedOnL2 (and then ready on L1)
+    reddio_on_l2_after: float = 2.0  # -> 3 AcceptedOnL2
+    reddio_on_l1_after: float = 3.0  # -> 6 AcceptedOnL1 (final; the assets wait on layer 1)
     omnia_completed_after: float = 2.0  # PENDING -> COMPLETED with a transaction id
     starting_eth: Decimal = Decimal("10")
     starting_erc20: Decimal = Decimal("10000")
@@ -41,11 +42,11 @@ class SandboxConfig:
     omnia_signature_check: OmniaSignatureCheck | None = None
 
     def __attrs_post_init__(self) -> None:
-        delays = (self.reddio_accepted_after, self.reddio_on_l2_after, self.omnia_completed_after)
-        if any(d < 0 for d in delays):
+        reddio = (self.reddio_accepted_after, self.reddio_on_l2_after, self.reddio_on_l1_after)
+        if min(*reddio, self.omnia_completed_after) < 0:
             raise ValueError("delays: must be >= 0")
-        if self.reddio_on_l2_after < self.reddio_accepted_after:
-            raise ValueError("reddio_on_l2_after: must be >= reddio_accepted_after")
+        if sorted(reddio) != list(reddio):
+            raise ValueError("reddio delays: accepted <= on_l2 <= on_l1")
 
     @classmethod
     def instant(cls, **changes: Any) -> SandboxConfig:
@@ -53,6 +54,7 @@ class SandboxConfig:
         delays: dict[str, Any] = {
             "reddio_accepted_after": 0.0,
             "reddio_on_l2_after": 0.0,
+            "reddio_on_l1_after": 0.0,
             "omnia_completed_after": 0.0,
         }
         return cls(**{**delays, **changes})

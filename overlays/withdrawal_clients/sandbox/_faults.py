@@ -9,6 +9,7 @@ error either way, exactly like a connection that died after the server acted.
 
 from __future__ import annotations
 
+import collections
 import fnmatch
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -77,11 +78,18 @@ class Fault:
 
 
 class FaultTable:
-    """The faults in force; the first match wins and uses up one of its ``times``."""
+    """The faults in force (the first match wins and uses up one of its ``times``), and a count
+    of the API requests received per (method, path), faulted or not."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        self._received: collections.Counter[tuple[str, str]] = collections.Counter()
+
+    def received(self, method: str, path: str) -> int:
+        """How many ``method`` requests reached ``path`` (the full server path)."""
+        with self._lock:
+            return self._received[(method.upper(), path)]
 
     def add(self, fault: Fault) -> None:
         with self._lock:
@@ -96,7 +104,9 @@ class FaultTable:
             return list(self._faults)
 
     def take(self, method: str, path: str) -> Fault | None:
+        """The fault for this request, if any; also counts the request."""
         with self._lock:
+            self._received[(method.upper(), path)] += 1
             for index, fault in enumerate(self._faults):
                 if fault.matches(method, path):
                     if fault.times is not None:

@@ -32,7 +32,7 @@ INVALID_SIGNATURE = 34
 FAILED_TO_JSON_UNMARSHAL = 401
 
 # Record statuses and types (a withdrawalto is a transfer to the receiver's vault).
-SUBMITTED, ACCEPTED, ACCEPTED_ON_L2 = 0, 1, 3
+SUBMITTED, ACCEPTED, ACCEPTED_ON_L2, ACCEPTED_ON_L1 = 0, 1, 3, 6
 RECORD_TRANSFER, RECORD_WITHDRAW = 3, 4
 
 # Field ranges of a StarkEx transfer.
@@ -226,11 +226,12 @@ class ReddioLedger:
 
     def _status(self, record: Record) -> int:
         age = self._clock.now() - record.created
-        if age >= self._config.reddio_on_l2_after:
+        config = self._config
+        if age >= config.reddio_on_l1_after:
+            return ACCEPTED_ON_L1
+        if age >= config.reddio_on_l2_after:
             return ACCEPTED_ON_L2
-        if age >= self._config.reddio_accepted_after:
-            return ACCEPTED
-        return SUBMITTED
+        return ACCEPTED if age >= config.reddio_accepted_after else SUBMITTED
 
     def _asset(self, contract_address: Any, kind: str | None = None) -> Asset:
         if not isinstance(contract_address, str):
@@ -358,7 +359,7 @@ class ReddioLedger:
         with self._lock:
             for record in self._records.values():
                 to = None if record.receiver is None else int(record.receiver, 16)
-                if to == address and self._status(record) == ACCEPTED_ON_L2:
+                if to == address and self._status(record) == ACCEPTED_ON_L1:
                     _, _, total = ready.get(record.asset_id, (record.asset, record.token_id, 0))
                     ready[record.asset_id] = (record.asset, record.token_id, total + record.amount)
         listed = [

@@ -58,6 +58,10 @@ class Sandbox:
             raise TypeError("advance: this sandbox runs on the wall clock; give it a ManualClock")
         self.clock.advance(seconds)
 
+    def received(self, method: str, path: str) -> int:
+        """How many ``method`` requests reached ``path`` (e.g. "/reddio/v1/withdrawalto")."""
+        return self.faults.received(method, path)
+
     @property
     def omnia_token(self) -> str:
         """A Bearer token this sandbox accepts."""
