@@ -1,0 +1,520 @@
+"""Omnia Exchange on-chain (DTW) withdrawals: :class:`OmniaClient` and :class:`AsyncOmniaClient`.
+
+Both are thin shells over the plans in ``_omnia_core``: they send what a plan asks for through
+the generated ``omnia_client`` and hand the answers back, so validation, exactly-once requests,
+error mapping and polling are written once. Example::
+
+    with OmniaClient(token_provider=fetch_jwt) as omnia:
+        withdrawal = omnia.request_withdrawal(
+            order_source="ETHEREUM", token_address=USDC, amount="5.67", signer=signer
+        )
+        final = omnia.wait_for_withdrawal(withdrawal.instruction_id, timeout=600)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from contextvars import ContextVar
+from datetime import datetime, timedelta
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+from omnia_client import AuthenticatedClient
+from omnia_client.api.withdrawals import get_withdrawal, request_withdrawal
+
+from . import errors
+from ._omnia_core import (
+    COMPLETED,
+    ENVIRONMENTS,
+    FAILURE_STATUSES,
+    UNPARSABLE,
+    Get,
+    NoAnswer,
+    Plan,
+    Post,
+    Sign,
+    Sleep,
+    Step,
+    Withdrawal,
+    base_url_for,
+    check_signing,
+    get_plan,
+    prepare_withdrawal,
+    request_plan,
+    token_rejected,
+    unreadable,
+    wait_plan,
+)
+from ._secret import Secret
+from ._transport import (
+    RetryPolicy,
+    asend_with_retries,
+    open_async_client,
+    open_sync_client,
+    send_with_retries,
+)
+from .signers import WithdrawalSigner
+
+__all__ = [
+    "COMPLETED",
+    "ENVIRONMENTS",
+    "FAILURE_STATUSES",
+    "AsyncOmniaClient",
+    "OmniaClient",
+    "Withdrawal",
+]
+
+T = TypeVar("T")
+# The last answer seen under the base URL, in this thread or task: when the generated code
+# cannot parse a body, its status and content still decide what happened.
+_last_answer: ContextVar[httpx.Response | None] = ContextVar("omnia_last_answer", default=None)
+TokenProvider = Callable[[], str | Awaitable[str]]
+Amount = Decimal | int | str
+Deadline = datetime | timedelta | int
+
+
+class _BearerAuth(httpx.Auth):
+    """Adds ``Authorization: Bearer`` to requests under the API's base URL only.
+
+    On a 401 that a new token may cure, asks ``token_provider`` once and repeats the request
+    (Omnia did not process it). The token lives in a Secret and never reaches a message.
+    """
+
+    def __init__(self, token: str | Secret[str] | None, provider: TokenProvider | None) -> None:
+        if token is None and provider is None:
+            raise errors.InvalidInput("token", "give a token or a token_provider")
+        if isinstance(token, str | Secret):
+            token = self._usable(token.reveal() if isinstance(token, Secret) else token, "token")
+        self._token: Secret[str] | None = token
+        self._provider = provider
+        self.base_url = httpx.URL()
+
+    @staticmethod
+    def _usable(token: object, field: str) -> Secret[str]:
+        if not isinstance(token, str) or not token or any(c.isspace() for c in token):
+            raise errors.InvalidInput(field, "must be a non-empty JWT without spaces")
+        return Secret(token)
+
+    def _covers(self, request: httpx.Request) -> bool:
+        base = self.base_url
+        return (request.url.scheme, request.url.host, request.url.port) == (
+            base.scheme,
+            base.host,
+            base.port,
+        ) and request.url.raw_path.startswith(base.raw_path)
+
+    def _provided(self, token: object) -> Secret[str]:
+        try:
+            self._token = self._usable(token, "token_provider")
+        except errors.InvalidInput:
+            raise errors.AuthError("token_provider returned no usable token") from None
+        return self._token
+
+    def _call_provider(self) -> object:
+        assert self._provider is not None
+        try:
+            return self._provider()
+        except Exception as exc:
+            raise errors.AuthError(f"token_provider failed: {type(exc).__name__}") from exc
+
+    def _fetch(self) -> Secret[str]:
+        token = self._call_provider()
+        if inspect.isawaitable(token):
+            _discard(token)
+            raise errors.InvalidInput(
+                "token_provider", "returns an awaitable: use AsyncOmniaClient"
+            )
+        return self._provided(token)
+
+    async def _afetch(self) -> Secret[str]:
+        token = self._call_provider()
+        if inspect.isawaitable(token):
+            try:
+                token = await token
+            except Exception as exc:
+                raise errors.AuthError(f"token_provider failed: {type(exc).__name__}") from exc
+        return self._provided(token)
+
+    @staticmethod
+    def _signed(request: httpx.Request, token: Secret[str]) -> httpx.Request:
+        request.headers["Authorization"] = f"Bearer {token.reveal()}"
+        return request
+
+    def _refresh_due(self, response: httpx.Response) -> bool:
+        return self._provider is not None and token_rejected(response.status_code, response.content)
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        if not self._covers(request):
+            yield request
+            return
+        used = self._token or self._fetch()
+        response = yield self._signed(request, used)
+        response.read()
+        if self._refresh_due(response):
+            # Another call may have refreshed the token meanwhile: then use that one.
+            fresh = self._fetch() if self._token == used or self._token is None else self._token
+            response = yield self._signed(request, fresh)
+        _last_answer.set(response)
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if not self._covers(request):
+            yield request
+            return
+        used = self._token or await self._afetch()
+        response = yield self._signed(request, used)
+        await response.aread()
+        if self._refresh_due(response):
+            stale = self._token == used or self._token is None
+            fresh = await self._afetch() if stale else self._token
+            assert fresh is not None
+            response = yield self._signed(request, fresh)
+        _last_answer.set(response)
+
+
+def _discard(awaitable: Awaitable[Any]) -> None:
+    """Close a coroutine we will not await, so it does not warn 'never awaited'."""
+    close = getattr(awaitable, "close", None)
+    if close is not None:
+        close()
+
+
+def _install_auth(client: httpx.Client | httpx.AsyncClient, auth: _BearerAuth) -> None:
+    # The generated client only adds the token to httpx clients it builds itself.
+    if client.auth is not None:
+        raise errors.InvalidInput(
+            "http_client", "must not carry its own auth: the Omnia client adds its bearer token"
+        )
+    auth.base_url = client.base_url
+    client.auth = auth
+
+
+def _api_client(base_url: httpx.URL) -> AuthenticatedClient:
+    # token is a placeholder: _BearerAuth adds the real one, which would show in this repr.
+    return AuthenticatedClient(base_url=str(base_url), token="")
+
+
+class _Common:
+    """What both shells share: settings, and the checks run before any request."""
+
+    _base_url: httpx.URL
+    _policy: RetryPolicy
+
+    def _prepare_request(
+        self,
+        *,
+        order_source: str,
+        token_address: str,
+        amount: Amount,
+        signature: str | None,
+        signer: WithdrawalSigner | None,
+        instruction_id: str | None,
+        deadline: Deadline | None,
+        token_decimals: int | None,
+        chain_id: int | None,
+    ) -> Plan[Withdrawal]:
+        check_signing(signature, signer)
+        withdrawal = prepare_withdrawal(
+            order_source=order_source,
+            token_address=token_address,
+            amount=amount,
+            instruction_id=instruction_id,
+            deadline=deadline,
+            token_decimals=token_decimals,
+            chain_id=chain_id,
+            now_ms=time.time_ns() // 1_000_000,
+        )
+        return request_plan(withdrawal, signature, signer, self._policy)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self._base_url)!r})"
+
+
+class OmniaClient(_Common):
+    """Synchronous Omnia withdrawal client.
+
+    ``token`` is a JWT, ``token_provider`` a callable returning one (asked again once when Omnia
+    answers 401 ``INVALID_JWT_TOKEN``). ``base_url`` wins over ``environment`` ("demo" or
+    "production"). ``transport`` or ``http_client`` replace the HTTP layer (tests, proxies); a
+    given ``http_client`` must not have its own ``auth``: this client installs one that only
+    touches requests under the base URL. ``sleep`` and ``clock`` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        environment: str = "demo",
+        token: str | Secret[str] | None = None,
+        token_provider: Callable[[], str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 3,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        auth = _BearerAuth(token, token_provider)
+        self._policy = RetryPolicy(max_retries=max_retries)
+        self._sleep, self._clock = sleep, clock
+        self._http, self._owned = open_sync_client(
+            base_url=base_url_for(base_url, environment),
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+        )
+        _install_auth(self._http, auth)
+        self._base_url = self._http.base_url
+        self._api = _api_client(self._http.base_url).set_httpx_client(self._http)
+
+    def request_withdrawal(
+        self,
+        *,
+        order_source: str,
+        token_address: str,
+        amount: Amount,
+        signature: str | None = None,
+        signer: WithdrawalSigner | None = None,
+        instruction_id: str | None = None,
+        deadline: Deadline | None = None,
+        token_decimals: int | None = None,
+        chain_id: int | None = None,
+    ) -> Withdrawal:
+        """Request a withdrawal, exactly once; returns it as Omnia recorded it.
+
+        ``amount`` is in whole tokens (Decimal, int or decimal string; never float).
+        ``deadline`` is a timezone-aware datetime, a timedelta from now or epoch milliseconds
+        (default: 5 minutes from now). ``instruction_id`` defaults to a new UUID4. Give a ready
+        ``signature`` or a ``signer``; ``token_decimals`` and ``chain_id`` only inform the signer.
+        Raises InvalidInput before sending anything when an input breaks a rule, and
+        OutcomeUnknown when the request may have been recorded but that could not be checked.
+        """
+        return self._run(
+            self._prepare_request(
+                order_source=order_source,
+                token_address=token_address,
+                amount=amount,
+                signature=signature,
+                signer=signer,
+                instruction_id=instruction_id,
+                deadline=deadline,
+                token_decimals=token_decimals,
+                chain_id=chain_id,
+            )
+        )
+
+    def get_withdrawal(self, instruction_id: str) -> Withdrawal:
+        """The withdrawal recorded under ``instruction_id``; NotFound when there is none."""
+        return self._run(get_plan(instruction_id))
+
+    def wait_for_withdrawal(
+        self,
+        instruction_id: str,
+        *,
+        timeout: float | timedelta = 600.0,
+        poll_interval: float | timedelta = 5.0,
+    ) -> Withdrawal:
+        """Poll until the withdrawal is final: returns it when COMPLETED, raises
+        WithdrawalRejected when it failed and WaitTimeout (with ``last_seen``) when time is up."""
+        return self._run(wait_plan(instruction_id, timeout, poll_interval, self._clock))
+
+    def _run(self, plan: Plan[T]) -> T:
+        answer: Any = None
+        while True:
+            try:
+                step = plan.send(answer)
+            except StopIteration as done:
+                result: T = done.value
+                return result
+            answer = self._do(step)
+
+    def _do(self, step: Step) -> Any:
+        if isinstance(step, Sleep):
+            return self._sleep(step.seconds)
+        if isinstance(step, Sign):
+            signature = step.signer.sign_withdrawal(step.withdrawal)
+            if inspect.isawaitable(signature):
+                _discard(signature)
+                raise errors.InvalidInput("signer", "returns an awaitable: use AsyncOmniaClient")
+            return signature
+        if isinstance(step, Post):
+            _last_answer.set(None)
+            try:
+                return request_withdrawal.sync_detailed(client=self._api, body=step.body)
+            except errors.WithdrawalClientError:
+                raise
+            except httpx.TransportError as exc:
+                return NoAnswer.of(exc)
+            except UNPARSABLE as exc:
+                return unreadable(exc, _last_answer.get(), post=True, what="request_withdrawal")
+        return self._get(step)
+
+    def _get(self, step: Get) -> Any:
+        _last_answer.set(None)
+        try:
+            return send_with_retries(
+                lambda: get_withdrawal.sync_detailed(step.instruction_id, client=self._api),
+                self._policy,
+                what="get_withdrawal",
+                sleep=self._sleep,
+            )
+        except errors.WithdrawalClientError as exc:
+            return exc
+        except UNPARSABLE as exc:
+            return unreadable(exc, _last_answer.get(), post=False, what="get_withdrawal")
+
+    def close(self) -> None:
+        if self._owned:
+            self._http.close()
+
+    def __enter__(self) -> OmniaClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncOmniaClient(_Common):
+    """The asyncio twin of :class:`OmniaClient`: same arguments, awaited methods.
+
+    ``token_provider`` and signers may be sync or async; ``sleep`` is awaited.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        environment: str = "demo",
+        token: str | Secret[str] | None = None,
+        token_provider: TokenProvider | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 3,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        auth = _BearerAuth(token, token_provider)
+        self._policy = RetryPolicy(max_retries=max_retries)
+        self._sleep, self._clock = sleep, clock
+        self._http, self._owned = open_async_client(
+            base_url=base_url_for(base_url, environment),
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+        )
+        _install_auth(self._http, auth)
+        self._base_url = self._http.base_url
+        self._api = _api_client(self._http.base_url).set_async_httpx_client(self._http)
+
+    async def request_withdrawal(
+        self,
+        *,
+        order_source: str,
+        token_address: str,
+        amount: Amount,
+        signature: str | None = None,
+        signer: WithdrawalSigner | None = None,
+        instruction_id: str | None = None,
+        deadline: Deadline | None = None,
+        token_decimals: int | None = None,
+        chain_id: int | None = None,
+    ) -> Withdrawal:
+        """See :meth:`OmniaClient.request_withdrawal`."""
+        return await self._run(
+            self._prepare_request(
+                order_source=order_source,
+                token_address=token_address,
+                amount=amount,
+                signature=signature,
+                signer=signer,
+                instruction_id=instruction_id,
+                deadline=deadline,
+                token_decimals=token_decimals,
+                chain_id=chain_id,
+            )
+        )
+
+    async def get_withdrawal(self, instruction_id: str) -> Withdrawal:
+        """See :meth:`OmniaClient.get_withdrawal`."""
+        return await self._run(get_plan(instruction_id))
+
+    async def wait_for_withdrawal(
+        self,
+        instruction_id: str,
+        *,
+        timeout: float | timedelta = 600.0,  # noqa: ASYNC109 (same signature as the sync client)
+        poll_interval: float | timedelta = 5.0,
+    ) -> Withdrawal:
+        """See :meth:`OmniaClient.wait_for_withdrawal`."""
+        return await self._run(wait_plan(instruction_id, timeout, poll_interval, self._clock))
+
+    async def _run(self, plan: Plan[T]) -> T:
+        answer: Any = None
+        while True:
+            try:
+                step = plan.send(answer)
+            except StopIteration as done:
+                result: T = done.value
+                return result
+            answer = await self._do(step)
+
+    async def _do(self, step: Step) -> Any:
+        if isinstance(step, Sleep):
+            return await self._sleep(step.seconds)
+        if isinstance(step, Sign):
+            signature = step.signer.sign_withdrawal(step.withdrawal)
+            return await signature if inspect.isawaitable(signature) else signature
+        if isinstance(step, Post):
+            _last_answer.set(None)
+            try:
+                return await request_withdrawal.asyncio_detailed(client=self._api, body=step.body)
+            except errors.WithdrawalClientError:
+                raise
+            except httpx.TransportError as exc:
+                return NoAnswer.of(exc)
+            except UNPARSABLE as exc:
+                return unreadable(exc, _last_answer.get(), post=True, what="request_withdrawal")
+        return await self._get(step)
+
+    async def _get(self, step: Get) -> Any:
+        _last_answer.set(None)
+        try:
+            return await asend_with_retries(
+                lambda: get_withdrawal.asyncio_detailed(step.instruction_id, client=self._api),
+                self._policy,
+                what="get_withdrawal",
+                sleep=self._sleep,
+            )
+        except errors.WithdrawalClientError as exc:
+            return exc
+        except UNPARSABLE as exc:
+            return unreadable(exc, _last_answer.get(), post=False, what="get_withdrawal")
+
+    async def aclose(self) -> None:
+        if self._owned:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncOmniaClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
