@@ -47,8 +47,13 @@ class Sandbox:
     def app(self) -> ASGIApp:
         """The ASGI application (needs the ``[sandbox]`` extra)."""
         if self._app is None:
-            from ._app import build_app
-
+            try:
+                from ._app import build_app
+            except ImportError as exc:
+                raise ImportError(
+                    f"the sandbox needs the [sandbox] extra ({exc.name} is missing): "
+                    "pip install 'withdrawal-clients[sandbox]'"
+                ) from exc
             self._app = build_app(self)
         return self._app
 
