@@ -133,8 +133,9 @@ def private_key(value: object, field: str = "stark_private_key") -> Secret[int]:
         value = value.reveal()
     if value is None:
         raise InvalidInput(field, "is required for a signed call")
-    number = hex_int(value, field)
-    starkex.private_to_stark_key(Secret(number))  # refuses 0 and keys >= the curve order
+    number = hex_int(value, field, bound=starkex.EC_ORDER, bound_text="the STARK curve order")
+    if number == 0:
+        raise InvalidInput(field, "must not be 0")
     return Secret(number)
 
 

@@ -12,7 +12,7 @@ from pytest_httpx import HTTPXMock
 # pytest runs with --import-mode=importlib, which does not put test folders on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from reddio_support import Driver, Reddio, Sleeps  # noqa: E402
+from reddio_support import Driver, Reddio, Sleeps
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 from pytest_httpx import HTTPXMock
@@ -22,6 +21,18 @@ STARK_KEY = "0x59a543d42bcc9475917247fa7f136298bb385a6388c3df7309955fcb39b8dd4"
 RECEIVER = "0x76f2fc7ed90039d986e3eb4db294f05e160c8f03"
 ETH_ASSET_ID = "0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e"
 ETH_INFO = {"contract_address": "ETH", "type": "ETH", "decimals": 18, "quantum": "1000000000000"}
+# A withdraw_to with every value explicit: no lookup is needed, only the POST is sent.
+EXPLICIT: dict[str, Any] = {
+    "contract_address": "ETH",
+    "asset_type": "ETH",
+    "amount": 10000,
+    "quantized": True,
+    "receiver": RECEIVER,
+    "nonce": 5,
+    "vault_id": 11,
+    "receiver_vault_id": 22,
+    "asset_id": ETH_ASSET_ID,
+}
 
 
 def ok(data: Any) -> dict[str, Any]:

@@ -181,7 +181,9 @@ async def test_wait_for_record_times_out_with_last_seen(
 # --- errors ---------------------------------------------------------------------------------
 
 
-async def test_failed_envelope_with_http_200_is_an_api_error(client: Driver, reddio: Reddio) -> None:
+async def test_failed_envelope_with_http_200_is_an_api_error(
+    client: Driver, reddio: Reddio
+) -> None:
     reddio.answer("GET", "/v1/nonce", failed(18, "stark key invalid"))
     with pytest.raises(errors.ApiError) as caught:
         await client("nonce")
@@ -247,9 +249,7 @@ async def test_html_500_is_judged_by_status_not_json_error(
     "content",
     [b"<html>maintenance</html>", b'{"status": "OK", "data": {"non', b"[1, 2]", b'{"x": 1}'],
 )
-async def test_unreadable_2xx_is_malformed(
-    client: Driver, reddio: Reddio, content: bytes
-) -> None:
+async def test_unreadable_2xx_is_malformed(client: Driver, reddio: Reddio, content: bytes) -> None:
     reddio.answer("GET", "/v1/nonce", content=content)
     with pytest.raises(errors.MalformedResponse) as caught:
         await client("nonce")
@@ -257,9 +257,7 @@ async def test_unreadable_2xx_is_malformed(
     assert caught.value.body == content
 
 
-@pytest.mark.parametrize(
-    "data", [None, {"nonce": "seven"}, {"count": 1}, [1], {"nonce": 2**31}]
-)
+@pytest.mark.parametrize("data", [None, {"nonce": "seven"}, {"count": 1}, [1], {"nonce": 2**31}])
 async def test_wrong_data_is_malformed(client: Driver, reddio: Reddio, data: object) -> None:
     reddio.answer("GET", "/v1/nonce", ok(data))
     with pytest.raises(errors.MalformedResponse):
@@ -283,7 +281,9 @@ async def test_odd_http_status_is_still_judged(client: Driver, reddio: Reddio) -
 
 async def test_429_retry_after_is_honoured(client: Driver, reddio: Reddio, sleeps: Sleeps) -> None:
     reddio.answer("GET", "/v1/nonce", failed(429), status_code=429, headers={"Retry-After": "7"})
-    reddio.answer("GET", "/v1/nonce", status_code=429, text="slow down", headers={"Retry-After": "2"})
+    reddio.answer(
+        "GET", "/v1/nonce", status_code=429, text="slow down", headers={"Retry-After": "2"}
+    )
     reddio.answer("GET", "/v1/nonce", ok({"nonce": 1}))
     assert await client("nonce") == 1
     assert sleeps == [7.0, 2.0]
