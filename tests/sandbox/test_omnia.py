@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from withdrawal_clients.sandbox import ManualClock, Sandbox, SandboxConfig
+from withdrawal_clients.omnia import OmniaClient
+from withdrawal_clients.sandbox import (
+    ManualClock,
+    Sandbox,
+    SandboxConfig,
+    eip712_signature_check,
+    eip712_signer_of,
+)
+from withdrawal_clients.signers import Eip712Layout, Eip712Signer, WithdrawalToSign
 
 WITHDRAWALS = "/omnia/api/v2/withdrawals"
 
@@ -163,3 +172,50 @@ def test_signature_check_rejects_with_a_reason(post: Any, checked_client: Any) -
     assert bad.json()["status"] == "REJECTED"
     assert bad.json()["rejectionReason"] == "INVALID_SIGNATURE"
     assert [s["instructionId"] for s in seen] == ["order-1", "order-2"]
+
+
+LAYOUT = Eip712Layout(
+    domain={"name": "sandbox test", "version": "1", "chainId": 1},
+    primary_type="Withdrawal",
+    fields=[
+        ("instructionId", "string", "instruction_id"),
+        ("token", "address", "token_address"),
+        ("amount", "string", "amount"),
+        ("deadline", "uint256", "deadline_ms"),
+    ],
+)
+
+
+def test_eip712_signature_check_recovers_the_signer() -> None:
+    good, bad = Eip712Signer("0x" + "11" * 32, LAYOUT), Eip712Signer("0x" + "22" * 32, LAYOUT)
+    config = SandboxConfig(omnia_signature_check=eip712_signature_check(LAYOUT, good.address))
+    sandbox = Sandbox(config, clock=ManualClock())
+    with OmniaClient(
+        sandbox.omnia_url, token=sandbox.omnia_token, transport=sandbox.transport()
+    ) as client:
+        args = {"order_source": "ETHEREUM", "token_address": "0x" + "11" * 20, "amount": "1.5"}
+        accepted = client.request_withdrawal(**args, signer=good)
+        refused = client.request_withdrawal(**args, signer=bad)
+    assert accepted.status == "PENDING"
+    assert (refused.status, refused.rejection_reason) == ("REJECTED", "INVALID_SIGNATURE")
+    body = {
+        "instructionId": "x",
+        "orderSource": "ETHEREUM",
+        "tokenAddress": "0x" + "11" * 20,
+        "amount": "1.5",
+        "deadline": 1,
+    }
+    signed = good.sign_withdrawal(
+        WithdrawalToSign(
+            instruction_id="x",
+            order_source="ETHEREUM",
+            token_address="0x" + "11" * 20,
+            amount=Decimal("1.5"),
+            amount_base_units=None,
+            deadline_ms=1,
+            chain_id=None,
+        )
+    )
+    assert eip712_signer_of({**body, "signature": signed}, LAYOUT) == good.address
+    assert eip712_signer_of({**body, "amount": "1.6", "signature": signed}, LAYOUT) != good.address
+    assert eip712_signer_of({**body, "signature": "0x1234"}, LAYOUT) is None

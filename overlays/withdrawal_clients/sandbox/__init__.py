@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._clock import Clock, ManualClock, SystemClock
-    from ._config import SandboxConfig
+    from ._config import DEFAULT_OMNIA_TOKEN, TEST_STARK_PRIVATE_KEY, SandboxConfig
     from ._faults import Fault
+    from ._omnia import eip712_signature_check, eip712_signer_of
     from ._sandbox import Sandbox, ServedSandbox
 
 __all__ = [
+    "DEFAULT_OMNIA_TOKEN",
+    "TEST_STARK_PRIVATE_KEY",
     "Clock",
     "Fault",
     "ManualClock",
@@ -29,6 +32,8 @@ __all__ = [
     "SandboxConfig",
     "ServedSandbox",
     "SystemClock",
+    "eip712_signature_check",
+    "eip712_signer_of",
 ]
 
 _HOMES = {
@@ -36,7 +41,11 @@ _HOMES = {
     "ManualClock": "._clock",
     "SystemClock": "._clock",
     "SandboxConfig": "._config",
+    "DEFAULT_OMNIA_TOKEN": "._config",
+    "TEST_STARK_PRIVATE_KEY": "._config",
     "Fault": "._faults",
+    "eip712_signature_check": "._omnia",
+    "eip712_signer_of": "._omnia",
     "Sandbox": "._sandbox",
     "ServedSandbox": "._sandbox",
 }

@@ -12,12 +12,15 @@ import re
 import threading
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._clock import Clock
-from ._config import SandboxConfig
+from ._config import OmniaSignatureCheck, SandboxConfig
+
+if TYPE_CHECKING:
+    from ..signers import Eip712Layout
 
 Reply = tuple[int, dict[str, Any]]
 
@@ -142,3 +145,40 @@ def _schema_problem(body: Any) -> str | None:
     if not _SIGNATURE.fullmatch(body["signature"]):
         return "signature: must be a 0x-prefixed hex string"
     return None
+
+
+def eip712_signer_of(body: Mapping[str, Any], layout: Eip712Layout) -> str | None:
+    """The address whose EIP-712 signature (under ``layout``) the posted body carries, or None.
+
+    The typed data is rebuilt from the body as posted (needs the ``[eth]`` extra). Fields a
+    body cannot carry (amount in base units) are unknown here, so the layout must not use them.
+    """
+    from eth_account import Account
+    from eth_account.messages import encode_typed_data
+
+    from ..signers import WithdrawalToSign
+
+    withdrawal = WithdrawalToSign(
+        instruction_id=body["instructionId"],
+        order_source=body["orderSource"],
+        token_address=body["tokenAddress"],
+        amount=Decimal(body["amount"]),
+        amount_base_units=None,
+        deadline_ms=body["deadline"],
+        chain_id=layout.domain.get("chainId"),
+    )
+    try:
+        signable = encode_typed_data(full_message=layout.typed_data(withdrawal))
+        return str(Account.recover_message(signable, signature=body["signature"]))
+    except Exception:  # a malformed signature or a layout needing absent fields: no signer
+        return None
+
+
+def eip712_signature_check(layout: Eip712Layout, address: str) -> OmniaSignatureCheck:
+    """A ``SandboxConfig.omnia_signature_check`` accepting EIP-712 signatures by ``address``."""
+
+    def check(body: Mapping[str, Any]) -> bool:
+        signer = eip712_signer_of(body, layout)
+        return signer is not None and signer.lower() == address.lower()
+
+    return check
