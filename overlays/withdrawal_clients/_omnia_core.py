@@ -430,9 +430,8 @@ Step = Post | Get | Sleep | Sign
 Plan = Generator[Step, Any, T]
 
 
-def get_plan(instruction_id: object) -> Plan[Withdrawal]:
-    answer = yield Get(check_instruction_id(instruction_id))
-    return withdrawal_from_answer(answer, "get_withdrawal")
+def get_plan(instruction_id: str) -> Plan[Withdrawal]:
+    return withdrawal_from_answer((yield Get(instruction_id)), "get_withdrawal")
 
 
 def _is_found(answer: object) -> bool:
@@ -520,13 +519,10 @@ def request_plan(
 
 
 def wait_plan(
-    instruction_id: object, timeout: object, poll_interval: object, clock: Callable[[], float]
+    instruction_id: str, timeout: float, poll_interval: float, clock: Callable[[], float]
 ) -> Plan[Withdrawal]:
     """Poll until the withdrawal is final; success returns, failure raises WithdrawalRejected."""
-    instruction_id = check_instruction_id(instruction_id)
-    seconds = check_seconds(timeout, "timeout")
-    poll_seconds = check_seconds(poll_interval, "poll_interval")
-    give_up_at = clock() + seconds
+    give_up_at = clock() + timeout
     while True:
         withdrawal = withdrawal_from_answer((yield Get(instruction_id)), "wait_for_withdrawal")
         if withdrawal.is_success:
@@ -540,7 +536,87 @@ def wait_plan(
         remaining = give_up_at - clock()
         if remaining <= 0:
             raise errors.WaitTimeout(
-                f"withdrawal {instruction_id!r} is still {withdrawal.status} after {seconds:g} s",
+                f"withdrawal {instruction_id!r} is still {withdrawal.status} after {timeout:g} s",
                 last_seen=withdrawal,
             )
-        yield Sleep(min(poll_seconds, remaining))
+        yield Sleep(min(poll_interval, remaining))
+
+
+Amount = Decimal | int | str
+Deadline = datetime | timedelta | int
+
+
+class OmniaPlans:
+    """The public operations, each returning the plan that carries it out.
+
+    Their signatures and documentation are those of both clients' methods: the shells wrap
+    each one (see ``omnia.py``), so every argument is declared and checked here, once.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_retries: int,
+        clock: Callable[[], float],
+        wall_clock_ms: Callable[[], int],
+    ) -> None:
+        self.policy = RetryPolicy(max_retries=max_retries)
+        self.clock = clock
+        self.wall_clock_ms = wall_clock_ms
+
+    def request_withdrawal(
+        self,
+        *,
+        order_source: str,
+        token_address: str,
+        amount: Amount,
+        signature: str | None = None,
+        signer: WithdrawalSigner | None = None,
+        instruction_id: str | None = None,
+        deadline: Deadline | None = None,
+        token_decimals: int | None = None,
+        chain_id: int | None = None,
+    ) -> Plan[Withdrawal]:
+        """Request a withdrawal from the DTW contract, exactly once; returns it as recorded.
+
+        ``amount`` is in whole tokens (Decimal, int or decimal string; never a float).
+        ``deadline`` is a timezone-aware datetime, a timedelta from now or epoch milliseconds
+        (default: 5 minutes from now). ``instruction_id`` defaults to a new UUID4 and is the
+        idempotency key. Give a ready ``signature`` or a ``signer``; ``token_decimals`` and
+        ``chain_id`` only inform the signer. Raises InvalidInput, before anything is sent, when
+        an input breaks a rule, and OutcomeUnknown when the request may have been recorded but
+        that could not be checked (its message says how to find out).
+        """
+        check_signing(signature, signer)
+        withdrawal = prepare_withdrawal(
+            order_source=order_source,
+            token_address=token_address,
+            amount=amount,
+            instruction_id=instruction_id,
+            deadline=deadline,
+            token_decimals=token_decimals,
+            chain_id=chain_id,
+            now_ms=self.wall_clock_ms(),
+        )
+        return request_plan(withdrawal, signature, signer, self.policy)
+
+    def get_withdrawal(self, instruction_id: str) -> Plan[Withdrawal]:
+        """The withdrawal recorded under ``instruction_id``; NotFound when there is none."""
+        return get_plan(check_instruction_id(instruction_id))
+
+    def wait_for_withdrawal(
+        self,
+        instruction_id: str,
+        *,
+        timeout: float | timedelta = 600.0,
+        poll_interval: float | timedelta = 5.0,
+    ) -> Plan[Withdrawal]:
+        """Poll until the withdrawal is final: returns it when COMPLETED, raises
+        WithdrawalRejected (with the reason) when it failed, and WaitTimeout (with
+        ``last_seen``) when ``timeout`` runs out."""
+        return wait_plan(
+            check_instruction_id(instruction_id),
+            check_seconds(timeout, "timeout"),
+            check_seconds(poll_interval, "poll_interval"),
+            self.clock,
+        )

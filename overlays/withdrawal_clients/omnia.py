@@ -1,8 +1,8 @@
 """Omnia Exchange on-chain (DTW) withdrawals: :class:`OmniaClient` and :class:`AsyncOmniaClient`.
 
-Both are thin shells over the plans in ``_omnia_core``: they send what a plan asks for through
-the generated ``omnia_client`` and hand the answers back, so validation, exactly-once requests,
-error mapping and polling are written once. Example::
+Both clients run the same plans (``_omnia_core.py``): validation, exactly-once requests, error
+mapping and polling are written once; the clients only send what a plan asks for through the
+generated ``omnia_client``, sleep, and hand the answers back. Example::
 
     with OmniaClient(token_provider=fetch_jwt) as omnia:
         withdrawal = omnia.request_withdrawal(
@@ -14,14 +14,13 @@ error mapping and polling are written once. Example::
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from contextvars import ContextVar
-from datetime import datetime, timedelta
-from decimal import Decimal
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 import httpx
 from omnia_client import AuthenticatedClient
@@ -35,6 +34,7 @@ from ._omnia_core import (
     UNPARSABLE,
     Get,
     NoAnswer,
+    OmniaPlans,
     Plan,
     Post,
     Sign,
@@ -42,23 +42,11 @@ from ._omnia_core import (
     Step,
     Withdrawal,
     base_url_for,
-    check_signing,
-    get_plan,
-    prepare_withdrawal,
-    request_plan,
     token_rejected,
     unreadable,
-    wait_plan,
 )
 from ._secret import Secret
-from ._transport import (
-    RetryPolicy,
-    asend_with_retries,
-    open_async_client,
-    open_sync_client,
-    send_with_retries,
-)
-from .signers import WithdrawalSigner
+from ._transport import asend_with_retries, open_async_client, open_sync_client, send_with_retries
 
 __all__ = [
     "COMPLETED",
@@ -69,13 +57,12 @@ __all__ = [
     "Withdrawal",
 ]
 
+P = ParamSpec("P")
 T = TypeVar("T")
+TokenProvider = Callable[[], str | Awaitable[str]]
 # The last answer seen under the base URL, in this thread or task: when the generated code
 # cannot parse a body, its status and content still decide what happened.
 _last_answer: ContextVar[httpx.Response | None] = ContextVar("omnia_last_answer", default=None)
-TokenProvider = Callable[[], str | Awaitable[str]]
-Amount = Decimal | int | str
-Deadline = datetime | timedelta | int
 
 
 class _BearerAuth(httpx.Auth):
@@ -187,65 +174,67 @@ def _discard(awaitable: Awaitable[Any]) -> None:
         close()
 
 
-def _install_auth(client: httpx.Client | httpx.AsyncClient, auth: _BearerAuth) -> None:
-    # The generated client only adds the token to httpx clients it builds itself.
-    if client.auth is not None:
-        raise errors.InvalidInput(
-            "http_client", "must not carry its own auth: the Omnia client adds its bearer token"
-        )
-    auth.base_url = client.base_url
-    client.auth = auth
+class _Shell:
+    """Set-up shared by both clients: settings, the bearer auth, the generated client."""
 
-
-def _api_client(base_url: httpx.URL) -> AuthenticatedClient:
-    # token is a placeholder: _BearerAuth adds the real one, which would show in this repr.
-    return AuthenticatedClient(base_url=str(base_url), token="")
-
-
-class _Common:
-    """What both shells share: settings, and the checks run before any request."""
-
+    _plans: OmniaPlans
     _base_url: httpx.URL
-    _policy: RetryPolicy
 
-    def _prepare_request(
+    def _set_up(
         self,
-        *,
-        order_source: str,
-        token_address: str,
-        amount: Amount,
-        signature: str | None,
-        signer: WithdrawalSigner | None,
-        instruction_id: str | None,
-        deadline: Deadline | None,
-        token_decimals: int | None,
-        chain_id: int | None,
-    ) -> Plan[Withdrawal]:
-        check_signing(signature, signer)
-        withdrawal = prepare_withdrawal(
-            order_source=order_source,
-            token_address=token_address,
-            amount=amount,
-            instruction_id=instruction_id,
-            deadline=deadline,
-            token_decimals=token_decimals,
-            chain_id=chain_id,
-            now_ms=time.time_ns() // 1_000_000,
-        )
-        return request_plan(withdrawal, signature, signer, self._policy)
+        http: httpx.Client | httpx.AsyncClient,
+        token: str | Secret[str] | None,
+        token_provider: TokenProvider | None,
+    ) -> AuthenticatedClient:
+        # The generated client only adds a token to httpx clients it builds itself.
+        if http.auth is not None:
+            raise errors.InvalidInput(
+                "http_client", "must not carry its own auth: the Omnia client adds its bearer token"
+            )
+        auth = _BearerAuth(token, token_provider)
+        auth.base_url = self._base_url = http.base_url
+        http.auth = auth
+        # token is a placeholder: _BearerAuth adds the real one, which would show in this repr.
+        return AuthenticatedClient(base_url=str(http.base_url), token="")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self._base_url)!r})"
 
 
-class OmniaClient(_Common):
-    """Synchronous Omnia withdrawal client.
+def _plans(max_retries: int, clock: Callable[[], float]) -> OmniaPlans:
+    return OmniaPlans(
+        max_retries=max_retries, clock=clock, wall_clock_ms=lambda: time.time_ns() // 1_000_000
+    )
 
-    ``token`` is a JWT, ``token_provider`` a callable returning one (asked again once when Omnia
-    answers 401 ``INVALID_JWT_TOKEN``). ``base_url`` wins over ``environment`` ("demo" or
-    "production"). ``transport`` or ``http_client`` replace the HTTP layer (tests, proxies); a
-    given ``http_client`` must not have its own ``auth``: this client installs one that only
-    touches requests under the base URL. ``sleep`` and ``clock`` are injectable for tests.
+
+def _blocking(
+    plan: Callable[Concatenate[OmniaPlans, P], Plan[T]],
+) -> Callable[Concatenate[OmniaClient, P], T]:
+    @functools.wraps(plan)
+    def method(self: OmniaClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._run(plan(self._plans, *args, **kwargs))
+
+    return method
+
+
+def _awaitable(
+    plan: Callable[Concatenate[OmniaPlans, P], Plan[T]],
+) -> Callable[Concatenate[AsyncOmniaClient, P], Awaitable[T]]:
+    @functools.wraps(plan)
+    async def method(self: AsyncOmniaClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._run(plan(self._plans, *args, **kwargs))
+
+    return method
+
+
+class OmniaClient(_Shell):
+    """Blocking Omnia withdrawal client; a context manager that closes what it opened.
+
+    ``token`` is a JWT; ``token_provider`` a callable returning one, asked again once when
+    Omnia answers 401 ``INVALID_JWT_TOKEN``. ``base_url`` wins over ``environment`` ("demo" or
+    "production"). ``transport`` or ``http_client`` replace the HTTP layer; a given
+    ``http_client`` must not carry its own ``auth``: this client installs one that only touches
+    requests under the base URL. ``sleep`` and ``clock`` (monotonic seconds) exist for tests.
     """
 
     def __init__(
@@ -262,69 +251,34 @@ class OmniaClient(_Common):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        auth = _BearerAuth(token, token_provider)
-        self._policy = RetryPolicy(max_retries=max_retries)
-        self._sleep, self._clock = sleep, clock
+        self._plans = _plans(max_retries, clock)
+        self._sleep = sleep
         self._http, self._owned = open_sync_client(
             base_url=base_url_for(base_url, environment),
             timeout=timeout,
             transport=transport,
             http_client=http_client,
         )
-        _install_auth(self._http, auth)
-        self._base_url = self._http.base_url
-        self._api = _api_client(self._http.base_url).set_httpx_client(self._http)
+        self._api = self._set_up(self._http, token, token_provider).set_httpx_client(self._http)
 
-    def request_withdrawal(
+    request_withdrawal = _blocking(OmniaPlans.request_withdrawal)
+    get_withdrawal = _blocking(OmniaPlans.get_withdrawal)
+    wait_for_withdrawal = _blocking(OmniaPlans.wait_for_withdrawal)
+
+    def close(self) -> None:
+        if self._owned:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
         self,
-        *,
-        order_source: str,
-        token_address: str,
-        amount: Amount,
-        signature: str | None = None,
-        signer: WithdrawalSigner | None = None,
-        instruction_id: str | None = None,
-        deadline: Deadline | None = None,
-        token_decimals: int | None = None,
-        chain_id: int | None = None,
-    ) -> Withdrawal:
-        """Request a withdrawal, exactly once; returns it as Omnia recorded it.
-
-        ``amount`` is in whole tokens (Decimal, int or decimal string; never float).
-        ``deadline`` is a timezone-aware datetime, a timedelta from now or epoch milliseconds
-        (default: 5 minutes from now). ``instruction_id`` defaults to a new UUID4. Give a ready
-        ``signature`` or a ``signer``; ``token_decimals`` and ``chain_id`` only inform the signer.
-        Raises InvalidInput before sending anything when an input breaks a rule, and
-        OutcomeUnknown when the request may have been recorded but that could not be checked.
-        """
-        return self._run(
-            self._prepare_request(
-                order_source=order_source,
-                token_address=token_address,
-                amount=amount,
-                signature=signature,
-                signer=signer,
-                instruction_id=instruction_id,
-                deadline=deadline,
-                token_decimals=token_decimals,
-                chain_id=chain_id,
-            )
-        )
-
-    def get_withdrawal(self, instruction_id: str) -> Withdrawal:
-        """The withdrawal recorded under ``instruction_id``; NotFound when there is none."""
-        return self._run(get_plan(instruction_id))
-
-    def wait_for_withdrawal(
-        self,
-        instruction_id: str,
-        *,
-        timeout: float | timedelta = 600.0,
-        poll_interval: float | timedelta = 5.0,
-    ) -> Withdrawal:
-        """Poll until the withdrawal is final: returns it when COMPLETED, raises
-        WithdrawalRejected when it failed and WaitTimeout (with ``last_seen``) when time is up."""
-        return self._run(wait_plan(instruction_id, timeout, poll_interval, self._clock))
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def _run(self, plan: Plan[T]) -> T:
         answer: Any = None
@@ -345,24 +299,23 @@ class OmniaClient(_Common):
                 _discard(signature)
                 raise errors.InvalidInput("signer", "returns an awaitable: use AsyncOmniaClient")
             return signature
+        _last_answer.set(None)
         if isinstance(step, Post):
-            _last_answer.set(None)
             try:
                 return request_withdrawal.sync_detailed(client=self._api, body=step.body)
-            except errors.WithdrawalClientError:
-                raise
             except httpx.TransportError as exc:
                 return NoAnswer.of(exc)
+            except errors.WithdrawalClientError:
+                raise
             except UNPARSABLE as exc:
                 return unreadable(exc, _last_answer.get(), post=True, what="request_withdrawal")
         return self._get(step)
 
     def _get(self, step: Get) -> Any:
-        _last_answer.set(None)
         try:
             return send_with_retries(
                 lambda: get_withdrawal.sync_detailed(step.instruction_id, client=self._api),
-                self._policy,
+                self._plans.policy,
                 what="get_withdrawal",
                 sleep=self._sleep,
             )
@@ -371,24 +324,9 @@ class OmniaClient(_Common):
         except UNPARSABLE as exc:
             return unreadable(exc, _last_answer.get(), post=False, what="get_withdrawal")
 
-    def close(self) -> None:
-        if self._owned:
-            self._http.close()
 
-    def __enter__(self) -> OmniaClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncOmniaClient(_Common):
-    """The asyncio twin of :class:`OmniaClient`: same arguments, awaited methods.
+class AsyncOmniaClient(_Shell):
+    """The asyncio twin of :class:`OmniaClient`: the same arguments and methods, awaited.
 
     ``token_provider`` and signers may be sync or async; ``sleep`` is awaited.
     """
@@ -407,60 +345,35 @@ class AsyncOmniaClient(_Common):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        auth = _BearerAuth(token, token_provider)
-        self._policy = RetryPolicy(max_retries=max_retries)
-        self._sleep, self._clock = sleep, clock
+        self._plans = _plans(max_retries, clock)
+        self._sleep = sleep
         self._http, self._owned = open_async_client(
             base_url=base_url_for(base_url, environment),
             timeout=timeout,
             transport=transport,
             http_client=http_client,
         )
-        _install_auth(self._http, auth)
-        self._base_url = self._http.base_url
-        self._api = _api_client(self._http.base_url).set_async_httpx_client(self._http)
+        api = self._set_up(self._http, token, token_provider)
+        self._api = api.set_async_httpx_client(self._http)
 
-    async def request_withdrawal(
+    request_withdrawal = _awaitable(OmniaPlans.request_withdrawal)
+    get_withdrawal = _awaitable(OmniaPlans.get_withdrawal)
+    wait_for_withdrawal = _awaitable(OmniaPlans.wait_for_withdrawal)
+
+    async def aclose(self) -> None:
+        if self._owned:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
         self,
-        *,
-        order_source: str,
-        token_address: str,
-        amount: Amount,
-        signature: str | None = None,
-        signer: WithdrawalSigner | None = None,
-        instruction_id: str | None = None,
-        deadline: Deadline | None = None,
-        token_decimals: int | None = None,
-        chain_id: int | None = None,
-    ) -> Withdrawal:
-        """See :meth:`OmniaClient.request_withdrawal`."""
-        return await self._run(
-            self._prepare_request(
-                order_source=order_source,
-                token_address=token_address,
-                amount=amount,
-                signature=signature,
-                signer=signer,
-                instruction_id=instruction_id,
-                deadline=deadline,
-                token_decimals=token_decimals,
-                chain_id=chain_id,
-            )
-        )
-
-    async def get_withdrawal(self, instruction_id: str) -> Withdrawal:
-        """See :meth:`OmniaClient.get_withdrawal`."""
-        return await self._run(get_plan(instruction_id))
-
-    async def wait_for_withdrawal(
-        self,
-        instruction_id: str,
-        *,
-        timeout: float | timedelta = 600.0,  # noqa: ASYNC109 (same signature as the sync client)
-        poll_interval: float | timedelta = 5.0,
-    ) -> Withdrawal:
-        """See :meth:`OmniaClient.wait_for_withdrawal`."""
-        return await self._run(wait_plan(instruction_id, timeout, poll_interval, self._clock))
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
     async def _run(self, plan: Plan[T]) -> T:
         answer: Any = None
@@ -478,24 +391,23 @@ class AsyncOmniaClient(_Common):
         if isinstance(step, Sign):
             signature = step.signer.sign_withdrawal(step.withdrawal)
             return await signature if inspect.isawaitable(signature) else signature
+        _last_answer.set(None)
         if isinstance(step, Post):
-            _last_answer.set(None)
             try:
                 return await request_withdrawal.asyncio_detailed(client=self._api, body=step.body)
-            except errors.WithdrawalClientError:
-                raise
             except httpx.TransportError as exc:
                 return NoAnswer.of(exc)
+            except errors.WithdrawalClientError:
+                raise
             except UNPARSABLE as exc:
                 return unreadable(exc, _last_answer.get(), post=True, what="request_withdrawal")
         return await self._get(step)
 
     async def _get(self, step: Get) -> Any:
-        _last_answer.set(None)
         try:
             return await asend_with_retries(
                 lambda: get_withdrawal.asyncio_detailed(step.instruction_id, client=self._api),
-                self._policy,
+                self._plans.policy,
                 what="get_withdrawal",
                 sleep=self._sleep,
             )
@@ -503,18 +415,3 @@ class AsyncOmniaClient(_Common):
             return exc
         except UNPARSABLE as exc:
             return unreadable(exc, _last_answer.get(), post=False, what="get_withdrawal")
-
-    async def aclose(self) -> None:
-        if self._owned:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncOmniaClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -127,9 +127,10 @@ class FakeOmnia:
 
     ``post_script`` says what happens to each coming POST, in order (then "ok"):
     "ok"; "lose" (recorded, then the answer is lost); "drop" (lost before it is recorded);
-    "500" (recorded, then a 500); "503" (refused with a 503, not recorded); "refuse-connect"
-    (never reaches the server). ``get_script`` holds (status, body) answers for coming GETs,
-    used before the real lookup.
+    "500" (recorded, then a 500); "garbled" (recorded, then a 200 that is not JSON); "503"
+    (refused with a 503, not recorded); "429" (rate limited, Retry-After 4, not recorded);
+    "refuse-connect" (never reaches the server). ``get_script`` holds (status, body) answers
+    for coming GETs, used before the real lookup.
     """
 
     def __init__(self) -> None:
@@ -164,6 +165,8 @@ class FakeOmnia:
             raise httpx.ReadTimeout("lost on the way", request=request)
         if action == "503":
             return httpx.Response(503, text="<html>unavailable</html>")
+        if action == "429":
+            return httpx.Response(429, headers={"Retry-After": "4"}, json={"code": "SLOW_DOWN"})
         instruction_id = body["instructionId"]
         if instruction_id in self.withdrawals:
             return httpx.Response(
@@ -178,6 +181,8 @@ class FakeOmnia:
             raise httpx.ReadTimeout("answer lost", request=request)
         if action == "500":
             return httpx.Response(500, json={"code": "INTERNAL", "description": "oops"})
+        if action == "garbled":
+            return httpx.Response(200, text="<html>OK</html>")
         return httpx.Response(200, json=self.withdrawals[instruction_id])
 
 

@@ -593,3 +593,14 @@ async def test_wait_reports_an_unknown_withdrawal(omnia: Any, httpx_mock: HTTPXM
 
     with pytest.raises(errors.NotFound):
         await omnia.wait_for_withdrawal(IID, timeout=10, poll_interval=1)
+
+
+async def test_an_unusual_status_on_get_is_a_server_error(
+    omnia: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(method="GET", status_code=520, text="origin error")
+
+    with pytest.raises(errors.ServerError) as caught:
+        await omnia.get_withdrawal(IID)
+
+    assert caught.value.http_status == 520
