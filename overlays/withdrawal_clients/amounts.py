@@ -71,7 +71,8 @@ def quantize(amount: object, decimals: int, quantum: int, *, field: str = "amoun
     if value <= 0:
         raise InvalidInput(field, "must be greater than 0")
     numerator, denominator = value.as_integer_ratio()
-    quantized, remainder = divmod(numerator * 10**decimals, denominator * quantum)
+    scale: int = 10**decimals
+    quantized, remainder = divmod(numerator * scale, denominator * quantum)
     if remainder:
         raise InvalidInput(field, f"must be a whole number of quanta (10^-{decimals} * {quantum})")
     if quantized >= QUANTIZED_BOUND:

@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -28,14 +29,26 @@ def vectors() -> Callable[[str], Any]:
     return _load
 
 
+def _need_fast_stark_crypto() -> None:
+    if not FAST_INSTALLED:
+        if REQUIRE_FAST:
+            pytest.fail("fast-stark-crypto is required (WITHDRAWAL_CLIENTS_REQUIRE_FAST=1)")
+        pytest.skip("fast-stark-crypto is not installed (extra [fast])")
+
+
+@pytest.fixture
+def fast_stark_crypto() -> ModuleType:
+    """The fast-stark-crypto module itself, for tests about its own behaviour."""
+    _need_fast_stark_crypto()
+    return importlib.import_module("fast_stark_crypto")
+
+
 @pytest.fixture(params=["pure", "fast"])
 def backend(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run the test once with the pure-Python arithmetic and once with fast-stark-crypto."""
     name: str = request.param
-    if name == "fast" and not FAST_INSTALLED:
-        if REQUIRE_FAST:
-            pytest.fail("fast-stark-crypto is required (WITHDRAWAL_CLIENTS_REQUIRE_FAST=1)")
-        pytest.skip("fast-stark-crypto is not installed (extra [fast])")
+    if name == "fast":
+        _need_fast_stark_crypto()
     starkex.use_backend(name)
     assert starkex.backend() == name
     yield name
