@@ -181,17 +181,13 @@ class _Shell:
     _base_url: httpx.URL
 
     def _set_up(
-        self,
-        http: httpx.Client | httpx.AsyncClient,
-        token: str | Secret[str] | None,
-        token_provider: TokenProvider | None,
+        self, http: httpx.Client | httpx.AsyncClient, auth: _BearerAuth
     ) -> AuthenticatedClient:
         # The generated client only adds a token to httpx clients it builds itself.
         if http.auth is not None:
             raise errors.InvalidInput(
                 "http_client", "must not carry its own auth: the Omnia client adds its bearer token"
             )
-        auth = _BearerAuth(token, token_provider)
         auth.base_url = self._base_url = http.base_url
         http.auth = auth
         # token is a placeholder: _BearerAuth adds the real one, which would show in this repr.
@@ -253,13 +249,14 @@ class OmniaClient(_Shell):
     ) -> None:
         self._plans = _plans(max_retries, clock)
         self._sleep = sleep
+        auth = _BearerAuth(token, token_provider)  # every argument is checked before opening
         self._http, self._owned = open_sync_client(
             base_url=base_url_for(base_url, environment),
             timeout=timeout,
             transport=transport,
             http_client=http_client,
         )
-        self._api = self._set_up(self._http, token, token_provider).set_httpx_client(self._http)
+        self._api = self._set_up(self._http, auth).set_httpx_client(self._http)
 
     request_withdrawal = _blocking(OmniaPlans.request_withdrawal)
     get_withdrawal = _blocking(OmniaPlans.get_withdrawal)
@@ -347,14 +344,14 @@ class AsyncOmniaClient(_Shell):
     ) -> None:
         self._plans = _plans(max_retries, clock)
         self._sleep = sleep
+        auth = _BearerAuth(token, token_provider)  # every argument is checked before opening
         self._http, self._owned = open_async_client(
             base_url=base_url_for(base_url, environment),
             timeout=timeout,
             transport=transport,
             http_client=http_client,
         )
-        api = self._set_up(self._http, token, token_provider)
-        self._api = api.set_async_httpx_client(self._http)
+        self._api = self._set_up(self._http, auth).set_async_httpx_client(self._http)
 
     request_withdrawal = _awaitable(OmniaPlans.request_withdrawal)
     get_withdrawal = _awaitable(OmniaPlans.get_withdrawal)
