@@ -215,7 +215,7 @@ class ReddioFlows:
         base_url: str | None,
         *,
         network: str,
-        stark_private_key: int | str | Secret[int] | None,
+        stark_private_key: int | str | Secret[int] | check.StarkKeys | None,
         max_retries: int,
         clock: Callable[[], float] | None,
     ) -> None:
@@ -226,11 +226,8 @@ class ReddioFlows:
         self.base_url = base_url
         self._policy = RetryPolicy(max_retries=max_retries)
         self._clock = clock or time.monotonic
-        self._key: Secret[int] | None = None
-        self.stark_key: str | None = None
-        if stark_private_key is not None:
-            self._key = check.private_key(stark_private_key)
-            self.stark_key = hex(starkex.private_to_stark_key(self._key))
+        self._keys = None if stark_private_key is None else check.StarkKeys.of(stark_private_key)
+        self.stark_key = None if self._keys is None else self._keys.stark_key
         self.api = Client(base_url=base_url)  # the generated client; the shell sets its httpx
 
     def _own_stark_key(self, given: object, field: str = "stark_key") -> str:
@@ -464,7 +461,7 @@ class ReddioFlows:
         those lookups. A lost answer is reconciled through the signature before anything is
         sent again; a duplicate answer resolves to the original record.
         """
-        key = self._signing_key()
+        keys = self._signing_keys()
         address = check.contract(contract_address)
         kind = self._kind_for(asset_type, address)
         token = check.token_id_for(token_id, kind)
@@ -477,7 +474,7 @@ class ReddioFlows:
             None if receiver_vault_id is None else check.u31(receiver_vault_id, "receiver_vault_id")
         )
         asset = None if asset_id is None else check.hex_int(asset_id, "asset_id")
-        sender = self._own_stark_key(None)
+        sender = keys.stark_key
 
         quantum = 1
         if asset is None or not human.quantized:
@@ -495,7 +492,7 @@ class ReddioFlows:
         if known_nonce is None:
             known_nonce = yield from self.nonce(sender)
         signed = check.build_withdrawal_to(
-            stark_private_key=key,
+            stark_private_key=keys,
             contract_address=address,
             asset_id=asset,
             amount=quantized_amount,
@@ -597,12 +594,12 @@ class ReddioFlows:
 
     # --- helpers ---
 
-    def _signing_key(self) -> Secret[int]:
-        if self._key is None:
+    def _signing_keys(self) -> check.StarkKeys:
+        if self._keys is None:
             raise errors.InvalidInput(
                 "stark_private_key", "is required for a signed call: create the client with it"
             )
-        return self._key
+        return self._keys
 
     @staticmethod
     def _kind_for(asset_type: object, address: str) -> str:

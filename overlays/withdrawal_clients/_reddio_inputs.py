@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_EXPIRATION",
     "FUNGIBLE_KINDS",
     "SignedWithdrawalTo",
+    "StarkKeys",
     "build_withdrawal_to",
 ]
 
@@ -127,16 +128,34 @@ def token_id_for(value: object, kind: str, field: str = "token_id") -> str:
     raise InvalidInput(field, f"is required for {kind}: a non-negative int or decimal string")
 
 
-def private_key(value: object, field: str = "stark_private_key") -> Secret[int]:
-    """A stark private key (int, 0x-hex string or Secret) kept in a Secret."""
-    if isinstance(value, Secret):
-        value = value.reveal()
-    if value is None:
-        raise InvalidInput(field, "is required for a signed call")
-    number = hex_int(value, field, bound=starkex.EC_ORDER, bound_text="the STARK curve order")
-    if number == 0:
-        raise InvalidInput(field, "must not be 0")
-    return Secret(number)
+@attrs.frozen(repr=False)
+class StarkKeys:
+    """A stark private key (kept in a Secret) and its stark key, derived once.
+
+    Pass one to :func:`build_withdrawal_to` instead of the bare private key to skip the
+    derivation when signing many withdrawals.
+    """
+
+    private: Secret[int]
+    stark_key: str
+
+    @classmethod
+    def of(cls, value: object, field: str = "stark_private_key") -> StarkKeys:
+        """From an int, a 0x-hex string, a Secret, or StarkKeys (returned as is)."""
+        if isinstance(value, StarkKeys):
+            return value
+        if isinstance(value, Secret):
+            value = value.reveal()
+        if value is None:
+            raise InvalidInput(field, "is required for a signed call")
+        number = hex_int(value, field, bound=starkex.EC_ORDER, bound_text="the curve order")
+        if number == 0:
+            raise InvalidInput(field, "must not be 0")
+        secret = Secret(number)
+        return cls(secret, hex(starkex.private_to_stark_key(secret)))
+
+    def __repr__(self) -> str:
+        return f"StarkKeys(stark_key={self.stark_key!r})"
 
 
 @attrs.frozen
@@ -216,7 +235,7 @@ class SignedWithdrawalTo:
 
 def build_withdrawal_to(
     *,
-    stark_private_key: int | str | Secret[int],
+    stark_private_key: int | str | Secret[int] | StarkKeys,
     contract_address: str,
     asset_id: int | str,
     amount: int,
@@ -233,7 +252,7 @@ def build_withdrawal_to(
     ETH and ERC20 and names the token for NFTs (whose amount must then be 1). Suited to offline
     or cold signing: the result's ``body`` can be posted later by any client.
     """
-    key = private_key(stark_private_key)
+    keys = StarkKeys.of(stark_private_key)
     token = token_id_for(token_id, "ERC721" if token_id not in (None, "") else "ERC20")
     checked_amount = quantized_amount(amount, "ERC721" if token else "ERC20")
     to = receiver_hex(receiver)
@@ -254,11 +273,11 @@ def build_withdrawal_to(
         receiver=int(to, 16),
         expiration_timestamp=expiry,
     )
-    r, s = starkex.sign(msg_hash, key)
+    r, s = starkex.sign(msg_hash, keys.private)
     body = {
         "contract_address": body_contract,
         "asset_id": hex(asset),
-        "stark_key": hex(starkex.private_to_stark_key(key)),
+        "stark_key": keys.stark_key,
         "amount": str(checked_amount),
         "token_id": token,
         "nonce": nonce,

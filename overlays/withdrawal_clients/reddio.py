@@ -23,7 +23,7 @@ import httpx
 
 from . import errors
 from ._reddio_core import NETWORKS, Answer, Call, Flow, Lost, ReddioFlows, Sleep, Step
-from ._reddio_inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, build_withdrawal_to
+from ._reddio_inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, StarkKeys, build_withdrawal_to
 from ._reddio_results import ContractInfo, Record, RecordStatus, WithdrawableAsset, WithdrawalResult
 from ._secret import Secret
 from ._transport import asend_with_retries, open_async_client, open_sync_client, send_with_retries
@@ -37,6 +37,7 @@ __all__ = [
     "RecordStatus",
     "ReddioClient",
     "SignedWithdrawalTo",
+    "StarkKeys",
     "WithdrawableAsset",
     "WithdrawalResult",
     "build_withdrawal_to",
@@ -127,7 +128,7 @@ class ReddioClient(_Shell):
         base_url: str | None = None,
         *,
         network: str = "testnet",
-        stark_private_key: int | str | Secret[int] | None = None,
+        stark_private_key: int | str | Secret[int] | StarkKeys | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
         transport: httpx.BaseTransport | None = None,
@@ -222,7 +223,7 @@ class AsyncReddioClient(_Shell):
         base_url: str | None = None,
         *,
         network: str = "testnet",
-        stark_private_key: int | str | Secret[int] | None = None,
+        stark_private_key: int | str | Secret[int] | StarkKeys | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
         transport: httpx.AsyncBaseTransport | None = None,

@@ -28,6 +28,7 @@ from withdrawal_clients.reddio import (
     RecordStatus,
     ReddioClient,
     SignedWithdrawalTo,
+    StarkKeys,
     build_withdrawal_to,
 )
 
@@ -251,11 +252,14 @@ def test_build_withdrawal_to_matches_starkwares_vector() -> None:
     }
 
 
-def test_build_withdrawal_to_accepts_hex_and_secret_keys() -> None:
+def test_build_withdrawal_to_accepts_hex_secret_and_derived_keys() -> None:
     from withdrawal_clients._secret import Secret
 
-    assert sign_vector(hex(VECTOR["private_key"])) == sign_vector()
-    assert sign_vector(Secret(VECTOR["private_key"])) == sign_vector()
+    keys = StarkKeys.of(VECTOR["private_key"])
+    assert keys.stark_key == VECTOR["public_key"]
+    assert VECTOR["public_key"] in repr(keys) and "7cc2767a" not in repr(keys)
+    for key in (hex(VECTOR["private_key"]), Secret(VECTOR["private_key"]), keys):
+        assert sign_vector(key) == sign_vector()
 
 
 def test_signed_withdrawal_is_immutable() -> None:
@@ -346,7 +350,7 @@ async def test_private_key_never_shows(
         caplog.text,
         *(str(request.content) for request in reddio.mock.get_requests()),
     ]
-    assert "OutcomeUnknown" in repr(caught.value) and "Secret(***)" in shown[3]
+    assert "OutcomeUnknown" in repr(caught.value) and "StarkKeys(stark_key=" in shown[3]
     assert caplog.text  # the reconciliation was logged
     for text in shown:
         assert_no_secret(text)
@@ -365,4 +369,4 @@ def test_bad_private_key_errors_do_not_quote_it(key: Any) -> None:
 
 def test_clients_cannot_be_pickled_with_their_key() -> None:
     with pytest.raises(TypeError):
-        pickle.dumps(ReddioClient(stark_private_key=PRIVATE_KEY)._flows._key)
+        pickle.dumps(ReddioClient(stark_private_key=PRIVATE_KEY)._flows._keys)
