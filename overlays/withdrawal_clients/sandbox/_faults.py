@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import fnmatch
+import logging
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -29,6 +30,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 ADMIN_PREFIX = "/_sandbox"
 #: Marks an injected error answer, which is deliberately not what the API specs describe.
 FAULT_HEADER = b"x-sandbox-fault"
+
+
+class ResponseDropped(httpx.RemoteProtocolError):
+    """Raised to lose a response on purpose (a transport error, as the client will see it)."""
+
+
+def not_a_dropped_response(record: logging.LogRecord) -> bool:
+    """A logging filter: a deliberately dropped response is not a server error worth a trace."""
+    return not (record.exc_info and isinstance(record.exc_info[1], ResponseDropped))
 
 
 def _check_status(_: Any, __: Any, status: int | None) -> None:
@@ -173,4 +183,4 @@ class FaultMiddleware:
         await self.app(scope, receive, keep_head)  # the write is committed here
         if head:
             await send(head[0])
-        raise httpx.RemoteProtocolError("sandbox fault injection: response dropped")
+        raise ResponseDropped("sandbox fault injection: response dropped")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -16,7 +17,7 @@ import httpx
 
 from ._clock import Clock, ManualClock, SystemClock
 from ._config import SandboxConfig
-from ._faults import ASGIApp, FaultTable
+from ._faults import ASGIApp, FaultTable, not_a_dropped_response
 from ._omnia import OmniaBook
 from ._reddio import ReddioLedger
 
@@ -92,9 +93,14 @@ class Sandbox:
         import uvicorn
 
         sock = socket.create_server((host, port))  # bound here, so errors surface here
+        # log_config=None: uvicorn logs through the standard logging tree, configured by the
+        # application (or by pytest), minus the traces of responses dropped on purpose.
         config = uvicorn.Config(
-            self.app, lifespan="off", log_level="warning", timeout_graceful_shutdown=1
+            self.app, lifespan="off", log_config=None, access_log=False, timeout_graceful_shutdown=1
         )
+        error_log = logging.getLogger("uvicorn.error")
+        if not_a_dropped_response not in error_log.filters:
+            error_log.addFilter(not_a_dropped_response)
         server = uvicorn.Server(config)
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="withdrawal-sandbox", daemon=True

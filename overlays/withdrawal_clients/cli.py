@@ -1,0 +1,477 @@
+"""The ``withdrawal-clients`` command: a local sandbox, a demo, and both APIs from the shell.
+
+Secrets come from the environment only, never from arguments (which other users of the
+machine can see): ``REDDIO_STARK_PRIVATE_KEY`` and ``OMNIA_TOKEN``.
+
+Exit codes: 0 success; 1 the withdrawal failed (rejected, or a failed record status);
+2 bad input; 3 the API refused the request; 4 the outcome is unknown (no answer, or still
+pending when the wait ran out); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import itertools
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TextIO
+
+import attrs
+
+from . import __version__, errors
+
+if TYPE_CHECKING:
+    from .omnia import OmniaClient, Withdrawal
+    from .reddio import Record, ReddioClient
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_API, EXIT_UNKNOWN, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+REDDIO_KEY_ENV = "REDDIO_STARK_PRIVATE_KEY"
+OMNIA_TOKEN_ENV = "OMNIA_TOKEN"
+PROG = "withdrawal-clients"
+
+
+class UsageError(Exception):
+    """Bad command-line input found after parsing (e.g. a missing environment variable)."""
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy: Decimals as strings, statuses as ints, attrs classes as dicts."""
+    if attrs.has(type(value)):
+        return {
+            k: _plain(v)
+            for k, v in attrs.asdict(value, recurse=False).items()
+            if k not in ("raw", "extra")
+        }
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _emit(args: argparse.Namespace, data: Mapping[str, Any]) -> None:
+    """One JSON object with --json, else aligned ``key  value`` lines."""
+    if args.json:
+        print(json.dumps(_plain(data), sort_keys=True))
+        return
+    width = max(map(len, data), default=0)
+    for key, value in data.items():
+        if value is not None:
+            shown = json.dumps(_plain(value)) if isinstance(value, Mapping) else _plain(value)
+            print(f"{key:<{width}}  {shown}")
+
+
+def _record_view(record: Record) -> dict[str, Any]:
+    return {
+        "sequence_id": record.sequence_id,
+        "status": int(record.status),
+        "status_name": record.status.name,
+        "accepted": record.is_accepted,
+        "final": record.is_final,
+        "record_type": record.record_type,
+        "stark_key": record.stark_key,
+        "amount": record.amount,
+        "asset_id": record.asset_id,
+        "contract_address": record.contract_address,
+        "token_id": record.token_id,
+        "time": record.time,
+    }
+
+
+def _withdrawal_view(withdrawal: Withdrawal) -> dict[str, Any]:
+    return {**_plain(withdrawal), "final": withdrawal.is_final, "success": withdrawal.is_success}
+
+
+class Progress:
+    """A spinner on stderr while a client sleeps between polls; silent when not a TTY.
+
+    It is handed to the clients as their ``sleep`` function, so it runs exactly while they
+    wait and needs no thread of its own.
+    """
+
+    def __init__(self, what: str = "waiting", stream: TextIO | None = None) -> None:
+        self.what = what
+        self.stream = stream or sys.stderr
+        self.shown = False
+        self.enabled = self.stream.isatty()
+        self.started = time.monotonic()
+        self._frames = itertools.cycle("|/-\\")
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self.enabled:
+                self.shown = True
+                elapsed = time.monotonic() - self.started
+                self.stream.write(f"\r{next(self._frames)} {self.what} ({elapsed:.0f} s) ")
+                self.stream.flush()
+            time.sleep(min(left, 0.1))
+
+    def done(self) -> None:
+        """Clear the spinner line, if one was drawn."""
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+# --- clients from arguments and environment ----------------------------------------------------
+
+
+def _env(name: str, purpose: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise UsageError(f"set {name} in the environment ({purpose}); it is never read from argv")
+    return value
+
+
+def _reddio(args: argparse.Namespace, *, key_needed: bool) -> ReddioClient:
+    from .reddio import ReddioClient
+
+    key = os.environ.get(REDDIO_KEY_ENV, "").strip() or None
+    if key_needed and key is None:
+        _env(REDDIO_KEY_ENV, "the stark private key that signs")
+    return ReddioClient(
+        args.base_url,
+        network=args.network,
+        stark_private_key=key,
+        timeout=args.timeout,
+        sleep=args.progress.sleep,
+    )
+
+
+def _omnia(args: argparse.Namespace) -> OmniaClient:
+    from .omnia import OmniaClient
+
+    token = _env(OMNIA_TOKEN_ENV, "the Omnia JWT")
+    return OmniaClient(
+        args.base_url,
+        environment=args.environment,
+        token=token,
+        timeout=args.timeout,
+        sleep=args.progress.sleep,
+    )
+
+
+def _stark_key_for_reads(args: argparse.Namespace, client: ReddioClient) -> str:
+    key = args.stark_key or client.stark_key
+    if key is None:
+        raise UsageError(f"give --stark-key, or set {REDDIO_KEY_ENV} to use its stark key")
+    return key
+
+
+# --- reddio ------------------------------------------------------------------------------------
+
+
+def _until(args: argparse.Namespace) -> Callable[[Record], bool] | None:
+    if args.until == "accepted":
+        return lambda record: record.is_accepted or record.is_failed
+    return None  # the client's default: final (failed, or accepted on layer 1)
+
+
+def _wait_record(args: argparse.Namespace, client: ReddioClient, sequence_id: int) -> Record:
+    record = client.wait_for_record(
+        sequence_id,
+        timeout=args.wait_timeout,
+        poll_interval=args.poll_interval,
+        stark_key=_stark_key_for_reads(args, client),
+        until=_until(args),
+    )
+    args.progress.done()
+    return record
+
+
+def _check_accepted(record: Record) -> int:
+    """After the record was shown: a failed one is a failed withdrawal (exit 1, one line)."""
+    if not record.is_accepted:
+        raise errors.WithdrawalRejected(
+            f"record {record.sequence_id} ended as {int(record.status)} {record.status.name}"
+        )
+    return EXIT_OK
+
+
+def cmd_reddio_withdraw_to(args: argparse.Namespace) -> int:
+    with _reddio(args, key_needed=True) as client:
+        result = client.withdraw_to(
+            contract_address=args.contract_address,
+            asset_type=args.asset_type,
+            amount=args.amount,
+            receiver=args.receiver,
+            token_id=args.token_id,
+            expiration_timestamp=args.expiration_timestamp,
+            quantized=args.quantized,
+        )
+        view: dict[str, Any] = {
+            "sequence_id": result.sequence_id,
+            "msg_hash": None if result.msg_hash is None else hex(result.msg_hash),
+            "body": result.body,
+        }
+        record = _wait_record(args, client, result.sequence_id) if args.wait else None
+    if record is not None:
+        view["record"] = _record_view(record)
+    _emit(args, view)
+    return EXIT_OK if record is None else _check_accepted(record)
+
+
+def cmd_reddio_record(args: argparse.Namespace) -> int:
+    with _reddio(args, key_needed=False) as client:
+        key = _stark_key_for_reads(args, client)
+        _emit(args, _record_view(client.get_record(args.sequence_id, stark_key=key)))
+    return EXIT_OK
+
+
+def cmd_reddio_wait(args: argparse.Namespace) -> int:
+    with _reddio(args, key_needed=False) as client:
+        record = _wait_record(args, client, args.sequence_id)
+    _emit(args, _record_view(record))
+    return _check_accepted(record)
+
+
+# --- omnia -------------------------------------------------------------------------------------
+
+
+def _wait_withdrawal(args: argparse.Namespace, client: OmniaClient, instruction_id: str) -> int:
+    withdrawal = client.wait_for_withdrawal(
+        instruction_id, timeout=args.wait_timeout, poll_interval=args.poll_interval
+    )
+    args.progress.done()
+    _emit(args, _withdrawal_view(withdrawal))
+    return EXIT_OK
+
+
+def cmd_omnia_withdraw(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    with _omnia(args) as client:
+        withdrawal = client.request_withdrawal(
+            order_source=args.order_source,
+            token_address=args.token_address,
+            amount=args.amount,
+            signature=args.signature,
+            instruction_id=args.instruction_id,
+            deadline=timedelta(seconds=args.deadline_in),
+        )
+        if args.wait:  # raises WithdrawalRejected when it fails
+            return _wait_withdrawal(args, client, withdrawal.instruction_id)
+    _emit(args, _withdrawal_view(withdrawal))
+    if withdrawal.is_rejected:
+        raise errors.WithdrawalRejected(
+            f"withdrawal {withdrawal.instruction_id!r} was rejected",
+            reason=withdrawal.rejection_reason or withdrawal.status,
+        )
+    return EXIT_OK
+
+
+def cmd_omnia_status(args: argparse.Namespace) -> int:
+    with _omnia(args) as client:
+        _emit(args, _withdrawal_view(client.get_withdrawal(args.instruction_id)))
+    return EXIT_OK
+
+
+def cmd_omnia_wait(args: argparse.Namespace) -> int:
+    with _omnia(args) as client:
+        return _wait_withdrawal(args, client, args.instruction_id)
+
+
+# --- sandbox and demo --------------------------------------------------------------------------
+
+
+def _need_sandbox_extra() -> None:
+    if not all(importlib.util.find_spec(name) for name in ("starlette", "uvicorn")):
+        raise UsageError(
+            "the sandbox needs the [sandbox] extra: pip install 'withdrawal-clients[sandbox]'"
+        )
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    _need_sandbox_extra()
+    from .sandbox import DEFAULT_OMNIA_TOKEN, Sandbox, SandboxConfig
+
+    tokens = frozenset(args.omnia_token or [DEFAULT_OMNIA_TOKEN])
+    sandbox = Sandbox(SandboxConfig(omnia_tokens=tokens))
+    try:
+        with contextlib.ExitStack() as stack:
+            try:
+                served = stack.enter_context(sandbox.serve(host=args.host, port=args.port))
+            except OSError as exc:
+                where = f"{args.host}:{args.port}"
+                raise UsageError(f"cannot listen on {where}: {exc.strerror}") from None
+            print(f"Reddio   {served.reddio_url}")
+            print(f"Omnia    {served.omnia_url}")
+            for token in sorted(tokens):
+                print(f"Omnia accepts the Bearer token: {token}")
+            print(f"Faults   {served.base_url}/_sandbox/faults  (Ctrl-C stops it)", flush=True)
+            threading.Event().wait()
+    except KeyboardInterrupt:  # Ctrl-C is how a sandbox is stopped: not an error
+        pass
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _need_sandbox_extra()
+    from .sandbox._demo import run
+
+    return run(lambda line: print(line, flush=True), args.progress.sleep)
+
+
+# --- errors and the parser ---------------------------------------------------------------------
+
+
+def _exit_code(exc: BaseException) -> tuple[int, str]:
+    """The exit code for an error, and a one-line label for it."""
+    checks: list[tuple[type[BaseException] | tuple[type[BaseException], ...], int, str]] = [
+        ((UsageError, errors.InvalidInput), EXIT_INPUT, "invalid input"),
+        (errors.WithdrawalRejected, EXIT_FAILED, "withdrawal failed"),
+        (errors.OutcomeUnknown, EXIT_UNKNOWN, "outcome unknown"),
+        (errors.WaitTimeout, EXIT_UNKNOWN, "still pending"),
+        (errors.TransportError, EXIT_UNKNOWN, "no answer"),
+        (errors.ApiError, EXIT_API, "API error"),
+    ]
+    for kinds, code, label in checks:
+        if isinstance(exc, kinds):
+            return code, label
+    return EXIT_FAILED, "error"
+
+
+def _add_common(parser: argparse.ArgumentParser, *, api: str) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--base-url", help="the API's base URL (wins over the named server)")
+    if api == "reddio":
+        parser.add_argument(
+            "--network", default="testnet", choices=("testnet", "mainnet", "sepolia")
+        )
+    else:
+        parser.add_argument("--environment", default="demo", choices=("demo", "production"))
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds per HTTP request (default 30)"
+    )
+
+
+def _add_wait(parser: argparse.ArgumentParser, *, optional: bool, reddio: bool = False) -> None:
+    if optional:
+        parser.add_argument("--wait", action="store_true", help="then wait until it is final")
+    if reddio:
+        parser.add_argument(
+            "--until",
+            choices=("final", "accepted"),
+            default="final",
+            help="final: accepted on layer 1, or failed (default); accepted: any acceptance",
+        )
+    parser.add_argument("--wait-timeout", type=float, default=600.0, help="seconds (default 600)")
+    parser.add_argument("--poll-interval", type=float, default=2.0, help="seconds (default 2)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Exactly-once withdrawals on Reddio and Omnia, and a local sandbox of both.",
+        epilog=(
+            f"Secrets are read from the environment only: {REDDIO_KEY_ENV}, {OMNIA_TOKEN_ENV}. "
+            "Exit codes: 0 ok, 1 withdrawal failed, 2 bad input, 3 API error, "
+            "4 outcome unknown."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sandbox = commands.add_parser("sandbox", help="serve both APIs locally until Ctrl-C")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    sandbox.add_argument(
+        "--omnia-token", action="append", help="a Bearer token to accept (repeatable)"
+    )
+    sandbox.set_defaults(handler=cmd_sandbox)
+
+    demo = commands.add_parser("demo", help="a complete withdrawal on both APIs, on a sandbox")
+    demo.set_defaults(handler=cmd_demo)
+
+    reddio = commands.add_parser("reddio", help="Reddio layer-2 withdrawals").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    withdraw_to = reddio.add_parser("withdraw-to", help="sign and submit a withdrawalto")
+    withdraw_to.add_argument("--contract-address", required=True, help="0x address, or ETH")
+    withdraw_to.add_argument("--asset-type", required=True, help="ETH, ERC20, ERC721, ...")
+    withdraw_to.add_argument("--amount", required=True, help="human amount, e.g. 0.25")
+    withdraw_to.add_argument("--receiver", required=True, help="Ethereum address or stark key")
+    withdraw_to.add_argument("--token-id", help="for NFTs")
+    withdraw_to.add_argument(
+        "--quantized", action="store_true", help="the amount is already quantized"
+    )
+    withdraw_to.add_argument(
+        "--expiration-timestamp", type=int, default=2**22 - 1, help="HOURS since the epoch"
+    )
+    _add_wait(withdraw_to, optional=True, reddio=True)
+    withdraw_to.set_defaults(handler=cmd_reddio_withdraw_to, stark_key=None)
+    for name, handler, text in (
+        ("record", cmd_reddio_record, "show a record"),
+        ("wait", cmd_reddio_wait, "wait until a record is final"),
+    ):
+        read = reddio.add_parser(name, help=text)
+        read.add_argument("sequence_id", type=int)
+        read.add_argument("--stark-key", help=f"the sender (default: from {REDDIO_KEY_ENV})")
+        if name == "wait":
+            _add_wait(read, optional=False, reddio=True)
+        read.set_defaults(handler=handler)
+    for sub in (withdraw_to, *(reddio.choices[n] for n in ("record", "wait"))):
+        _add_common(sub, api="reddio")
+
+    omnia = commands.add_parser("omnia", help="Omnia Exchange DTW withdrawals").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    withdraw = omnia.add_parser("withdraw", help="request a withdrawal")
+    withdraw.add_argument("--order-source", required=True, help="ETHEREUM, POLYGON, ...")
+    withdraw.add_argument("--token-address", required=True)
+    withdraw.add_argument("--amount", required=True, help="whole tokens, e.g. 5.67")
+    withdraw.add_argument("--signature", required=True, help="the depositor's 0x signature")
+    withdraw.add_argument("--instruction-id", help="default: a new UUID")
+    withdraw.add_argument(
+        "--deadline-in", type=int, default=300, help="seconds from now (default 300)"
+    )
+    _add_wait(withdraw, optional=True)
+    withdraw.set_defaults(handler=cmd_omnia_withdraw)
+    status = omnia.add_parser("status", help="show a withdrawal")
+    status.add_argument("instruction_id")
+    status.set_defaults(handler=cmd_omnia_status)
+    wait = omnia.add_parser("wait", help="wait until a withdrawal is final")
+    wait.add_argument("instruction_id")
+    _add_wait(wait, optional=False)
+    wait.set_defaults(handler=cmd_omnia_wait)
+    for sub in (withdraw, status, wait):
+        _add_common(sub, api="omnia")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.progress = Progress()  # every pause of a client shows on a terminal
+    try:
+        code: int = args.handler(args)
+    except KeyboardInterrupt:
+        code, label, message = EXIT_INTERRUPTED, "interrupted", "stopped"
+    except (UsageError, errors.WithdrawalClientError) as exc:
+        code, label = _exit_code(exc)
+        message = " ".join(str(exc).split())  # one line, whatever the message holds
+    else:
+        return code
+    finally:
+        args.progress.done()
+    print(f"{PROG}: {label}: {message}", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
