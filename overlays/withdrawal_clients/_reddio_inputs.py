@@ -154,6 +154,34 @@ class StarkKeys:
         secret = Secret(number)
         return cls(secret, hex(starkex.private_to_stark_key(secret)))
 
+    @classmethod
+    def from_eth_signature(cls, signature: str) -> StarkKeys:
+        """Reddio's keys from a wallet's 65-byte signature (hex) of Reddio's EIP-712 payload
+        (``starkex.layer2_key_typed_data(chain_id)``), e.g. from ``eth_signTypedData_v4``."""
+        return cls.of(Secret(starkex.get_private_key_from_eth_signature(signature)))
+
+    @classmethod
+    def from_eth_key(
+        cls, eth_private_key: str | bytes | Secret[str], *, chain_id: int
+    ) -> StarkKeys:
+        """Reddio's keys for an Ethereum account whose key is at hand (needs the ``[eth]``
+        extra): sign Reddio's EIP-712 payload for ``chain_id`` (1 mainnet, 11155111 Sepolia)
+        and derive from the signature, as Reddio's wallets do."""
+        try:
+            from eth_account import Account
+            from eth_account.messages import encode_typed_data
+        except ImportError:
+            raise ImportError(
+                "deriving from an Ethereum key needs withdrawal-clients[eth]"
+            ) from None
+        key = eth_private_key.reveal() if isinstance(eth_private_key, Secret) else eth_private_key
+        message = encode_typed_data(full_message=starkex.layer2_key_typed_data(chain_id))
+        try:
+            signed = Account.sign_message(message, private_key=key)
+        except Exception:  # eth-account's own messages may quote the key: keep them out
+            raise InvalidInput("eth_private_key", "must be a valid secp256k1 private key") from None
+        return cls.from_eth_signature("0x" + bytes(signed.signature).hex())
+
     def __repr__(self) -> str:
         return f"StarkKeys(stark_key={self.stark_key!r})"
 

@@ -370,3 +370,50 @@ def test_bad_private_key_errors_do_not_quote_it(key: Any) -> None:
 def test_clients_cannot_be_pickled_with_their_key() -> None:
     with pytest.raises(TypeError):
         pickle.dumps(ReddioClient(stark_private_key=PRIVATE_KEY)._flows._keys)
+
+
+# --- keys from an Ethereum wallet -----------------------------------------------------------
+
+
+def test_keys_from_a_wallet_signature() -> None:
+    # StarkWare's key-derivation test vector (getPrivateKeyFromEthSignature).
+    signature = (
+        "0x21fbf0696d5e0aa2ef41a2b4ffb623bcaf070461d61cf7251c74161f82fec3a4"
+        "370854bc0a34b3ab487c1bc021cd318c734c51ae29374f2beb0e6f2dd49b4bf41c"
+    )
+    keys = StarkKeys.from_eth_signature(signature)
+    assert (
+        keys.private.reveal() == 0x766F11E90CD7C7B43085B56DA35C781F8C067AC0D578EABDCEEBC4886435BDA
+    )
+    assert keys.stark_key == hex(starkex.private_to_stark_key(keys.private))
+    assert "766f11e9" not in repr(keys)
+
+
+def test_keys_from_an_eth_key_sign_reddios_payload() -> None:
+    from eth_account import Account
+    from eth_account.messages import encode_typed_data
+
+    eth_key = "0x" + "4f" * 32
+    # Reddio's payload, written out from its documentation: domain {chainId} only, primary
+    # type "reddio" with one string field, and the fixed contents.
+    payload = {
+        "types": {
+            "EIP712Domain": [{"name": "chainId", "type": "uint256"}],
+            "reddio": [{"name": "contents", "type": "string"}],
+        },
+        "domain": {"chainId": 11155111},
+        "primaryType": "reddio",
+        "message": {"contents": "Generate layer 2 key"},
+    }
+    signed = Account.sign_message(encode_typed_data(full_message=payload), private_key=eth_key)
+    expected = StarkKeys.from_eth_signature("0x" + bytes(signed.signature).hex())
+    assert StarkKeys.from_eth_key(eth_key, chain_id=11155111) == expected
+    assert StarkKeys.from_eth_key(eth_key, chain_id=1) != expected
+
+
+def test_a_bad_eth_key_is_not_quoted() -> None:
+    bad = "0x" + "ff" * 32  # above the secp256k1 order
+    with pytest.raises(errors.InvalidInput) as caught:
+        StarkKeys.from_eth_key(bad, chain_id=1)
+    assert caught.value.field == "eth_private_key"
+    assert "ff" * 8 not in str(caught.value)
