@@ -5,8 +5,8 @@ All values are ints; every argument is range-checked first and a bad one raises
 Private keys may be given as ints or as ``Secret[int]``.
 
 The arithmetic is pure Python with precomputed tables (built on first use). When
-fast-stark-crypto is installed (extra ``[fast]``) it serves Pedersen hashes, verification and
-public keys behind the same checks; ``use_backend("pure")`` or WITHDRAWAL_CLIENTS_PURE=1
+fast-stark-crypto is installed (extra ``[fast]``) it serves Pedersen hashes and verification
+behind the same checks; ``use_backend("pure")`` or WITHDRAWAL_CLIENTS_PURE=1
 turns it off. Signing is always done here, to StarkWare's deterministic scheme.
 
 The pure-Python arithmetic is not constant-time. That is acceptable for a client signing its

@@ -30,7 +30,6 @@ Jacobian = tuple[int, int, int]
 Table = list[Affine]  # table[v] = v·B for one window; table[0] is an unused placeholder
 
 INFINITY: Jacobian = (0, 1, 0)
-WINDOW_BITS = 8
 
 T = TypeVar("T")
 
@@ -160,36 +159,45 @@ def doublings(point: Affine, count: int) -> list[Affine]:
     return result
 
 
-def build_tables(bit_points: Sequence[Affine]) -> list[Table]:
-    """Window tables for a fixed base: ``bit_points[i]`` is 2^i·B.
+class WindowTables:
+    """Multiples of a fixed point B for a windowed multiplication without doublings.
 
-    Table k holds v·2^(8k)·B for every 8-bit v (the last window may be narrower). Entries are
-    built level by level (v = 2^b + u from u), every level of every window sharing one
+    ``bit_points[i]`` is the point for bit i (2^i·B; any points work, one per bit). Table k
+    holds the sums for every value v of the bits of window k (``width`` bits; the last window
+    may be narrower), so a scalar's multiple is one addition per nonzero window. Entries are
+    built level by level (v = 2^b + u from u), each level of every window sharing one
     inversion.
     """
-    windows = [bit_points[i : i + WINDOW_BITS] for i in range(0, len(bit_points), WINDOW_BITS)]
-    tables: list[Table] = [[(0, 0)] * (1 << len(bases)) for bases in windows]
-    for bit in range(WINDOW_BITS):
-        top = 1 << bit
-        jobs: list[tuple[Table, int, Affine, Affine]] = []
-        for table, bases in zip(tables, windows, strict=True):
-            if bit < len(bases):
-                table[top] = bases[bit]
-                jobs.extend((table, top + u, table[u], bases[bit]) for u in range(1, top))
-        if not jobs:
-            continue
-        inverses = batch_inverse([(p2[0] - p1[0]) % P for _, _, p1, p2 in jobs])
-        for (table, index, (x1, y1), (x2, y2)), inv in zip(jobs, inverses, strict=True):
-            lam = (y2 - y1) * inv % P
-            x3 = (lam * lam - x1 - x2) % P
-            table[index] = (x3, (lam * (x1 - x3) - y1) % P)
-    return tables
 
+    def __init__(self, bit_points: Sequence[Affine], width: int) -> None:
+        self.width = width
+        self.mask = (1 << width) - 1
+        windows = [bit_points[i : i + width] for i in range(0, len(bit_points), width)]
+        self.shifts = range(0, len(bit_points), width)
+        self.tables: list[Table] = [[(0, 0)] * (1 << len(bases)) for bases in windows]
+        for bit in range(width):
+            top = 1 << bit
+            jobs: list[tuple[Table, int, Affine, Affine]] = []
+            for table, bases in zip(self.tables, windows, strict=True):
+                if bit < len(bases):
+                    table[top] = bases[bit]
+                    jobs.extend((table, top + u, table[u], bases[bit]) for u in range(1, top))
+            if not jobs:
+                continue
+            inverses = batch_inverse([(p2[0] - p1[0]) % P for _, _, p1, p2 in jobs])
+            for (table, index, (x1, y1), (x2, y2)), inv in zip(jobs, inverses, strict=True):
+                lam = (y2 - y1) * inv % P
+                x3 = (lam * lam - x1 - x2) % P
+                table[index] = (x3, (lam * (x1 - x3) - y1) % P)
 
-def table_points(tables: Sequence[Table], scalar: int) -> list[Affine]:
-    """The table entries whose sum is scalar·B (scalar < 2^(8·len(tables)))."""
-    digits = scalar.to_bytes(len(tables), "little")
-    return [table[d] for table, d in zip(tables, digits, strict=True) if d]
+    def points(self, scalar: int) -> list[Affine]:
+        """The table entries whose sum is the scalar's multiple (scalar < 2^len(bit_points))."""
+        if self.width == 8:  # bytes are the windows: the fastest split
+            digits: Iterable[int] = scalar.to_bytes(len(self.tables), "little")
+        else:
+            mask = self.mask
+            digits = [scalar >> shift & mask for shift in self.shifts]
+        return [table[d] for table, d in zip(self.tables, digits, strict=True) if d]
 
 
 class Lazy(Generic[T]):
@@ -214,16 +222,12 @@ class Lazy(Generic[T]):
         return self._value is not None
 
 
-def _build_g_tables() -> list[Table]:
-    return build_tables(doublings(G, 252))
-
-
-G_TABLES: Lazy[list[Table]] = Lazy(_build_g_tables)
+G_TABLES: Lazy[WindowTables] = Lazy(lambda: WindowTables(doublings(G, 252), 8))
 
 
 def mul_g(scalar: int) -> Jacobian:
     """scalar·G for 0 <= scalar < 2^252, from the precomputed tables of G."""
-    return sum_points(table_points(G_TABLES.get(), scalar))
+    return sum_points(G_TABLES.get().points(scalar))
 
 
 def normalize(points: Sequence[Jacobian]) -> list[Affine]:

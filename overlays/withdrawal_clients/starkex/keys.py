@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 from ..errors import InvalidInput
-from . import _fast
 from ._checks import in_range
 from ._checks import private_key as check_private_key
 from .curve import N, jacobian_x, mul_g
@@ -29,9 +28,6 @@ def private_to_stark_key(private_key: object) -> int:
     The private key may be an int or a ``Secret[int]``.
     """
     priv = check_private_key(private_key)
-    module = _fast.fast_module()
-    if module is not None:
-        return _fast.public_key(module, priv)
     x = jacobian_x(mul_g(priv))
     assert x is not None  # 0 < priv < n
     return x

@@ -10,17 +10,7 @@ from __future__ import annotations
 
 from . import _fast
 from ._checks import in_range
-from .curve import (
-    Affine,
-    Lazy,
-    P,
-    Table,
-    build_tables,
-    doublings,
-    jacobian_x,
-    sum_points,
-    table_points,
-)
+from .curve import Affine, Lazy, P, WindowTables, doublings, jacobian_x, sum_points
 
 SHIFT_POINT = (
     0x49EE3EBA8C1600700EE1B87EB599F16716B0B1022947733551FDE4050CA6804,
@@ -61,21 +51,24 @@ def constant_points() -> list[Affine]:
     return points
 
 
-def _build_tables() -> tuple[list[Table], list[Table]]:
+# 10-bit windows: 26 additions per input instead of 32 with bytes, for tables of 2 x 25,600
+# points (about 10 MB, 0.2 s to build on first use).
+WINDOW_BITS = 10
+
+
+def _build_tables() -> tuple[WindowTables, WindowTables]:
     bits = constant_points()[1:]
-    half = LOW_BITS + HIGH_BITS
-    # The 252 points of each input fill 31 full 8-bit windows and one 4-bit window, which
-    # starts exactly at the change of base (248 = 31·8).
-    return build_tables(bits[:half]), build_tables(bits[half:])
+    half = LOW_BITS + HIGH_BITS  # the 252 points of each input
+    return WindowTables(bits[:half], WINDOW_BITS), WindowTables(bits[half:], WINDOW_BITS)
 
 
-TABLES: Lazy[tuple[list[Table], list[Table]]] = Lazy(_build_tables)
+TABLES: Lazy[tuple[WindowTables, WindowTables]] = Lazy(_build_tables)
 
 
 def pedersen_pure(x: int, y: int) -> int:
-    """The hash by table lookups: at most 64 mixed additions (x, y already in [0, p))."""
+    """The hash by table lookups: at most 52 mixed additions (x, y already in [0, p))."""
     tables_x, tables_y = TABLES.get()
-    points = [SHIFT_POINT, *table_points(tables_x, x), *table_points(tables_y, y)]
+    points = [SHIFT_POINT, *tables_x.points(x), *tables_y.points(y)]
     result = jacobian_x(sum_points(points))
     assert result is not None  # reaching infinity would need a discrete logarithm
     return result
