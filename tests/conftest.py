@@ -2,6 +2,9 @@
 
 import pytest
 
+# The sandbox's pytest plugin is tested with pytester; plugins may only be named here.
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture
 def anyio_backend() -> str:
