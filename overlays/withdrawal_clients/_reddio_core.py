@@ -18,6 +18,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
+from decimal import Decimal
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -101,8 +102,8 @@ class Answer:
     parsed: Any
 
     @classmethod
-    def from_httpx(cls, response: httpx.Response, parsed: Any = None) -> Answer:
-        return cls(response.status_code, response.headers, response.content, parsed)
+    def unparsed(cls, response: httpx.Response) -> Answer:
+        return cls(response.status_code, response.headers, response.content, None)
 
 
 @attrs.frozen
@@ -380,7 +381,7 @@ class ReddioFlows:
         self,
         *,
         contract_address: str,
-        amount: object,
+        amount: Decimal | int | str,
         token_id: str | int | None = "",
         stark_key: str | None = None,
         asset_type: str | None = None,
@@ -391,7 +392,8 @@ class ReddioFlows:
         ``contract_address="ETH"``, ERC721 when a token id is given, ERC20 otherwise."""
         address = check.contract(contract_address)
         if asset_type is None:
-            asset_type = "ETH" if address == "ETH" else "ERC721" if token_id else "ERC20"
+            nft = token_id not in (None, "")
+            asset_type = "ETH" if address == "ETH" else "ERC721" if nft else "ERC20"
         kind = self._kind_for(asset_type, address)
         token = check.token_id_for(token_id, kind)
         human = check.human_amount(amount, quantized=quantized)
@@ -443,7 +445,7 @@ class ReddioFlows:
         *,
         contract_address: str,
         asset_type: str,
-        amount: object,
+        amount: Decimal | int | str,
         receiver: str,
         token_id: str | int | None = None,
         expiration_timestamp: int = DEFAULT_EXPIRATION,
@@ -476,15 +478,16 @@ class ReddioFlows:
         asset = None if asset_id is None else check.hex_int(asset_id, "asset_id")
         sender = keys.stark_key
 
-        quantum = 1
-        if asset is None or not human.quantized:
+        if asset is None and kind in check.FUNGIBLE_KINDS:
             info = yield from self.contract_info(address, kind)
-            quantum = info.quantum
-            quantized_amount = human.quantize(decimals=info.decimals, quantum=quantum, kind=kind)
+            asset = _asset_id(kind, address, info.quantum, token)
+            quantized_amount = human.quantize(
+                decimals=info.decimals, quantum=info.quantum, kind=kind
+            )
         else:
-            quantized_amount = check.quantized_amount(human.value, kind)
-        if asset is None:
-            asset = _asset_id(kind, address, quantum, token)
+            quantized_amount = yield from self._quantize(human, kind, address)
+            if asset is None:
+                asset = _asset_id(kind, address, 1, token)
         if known_vault is None or known_receiver_vault is None:
             ids = yield from self.vault_ids(asset, [sender, to])
             known_vault = ids[0] if known_vault is None else known_vault
@@ -611,8 +614,10 @@ class ReddioFlows:
         return kind
 
     def _quantize(self, human: HumanAmount, kind: str, address: str) -> Flow[int]:
-        if human.quantized:
-            return check.quantized_amount(human.value, kind)
+        """The quantized amount, looking up decimals and quantum only when they are needed
+        (an NFT's quantum is 1 and its amount 1)."""
+        if human.quantized or kind not in check.FUNGIBLE_KINDS:
+            return human.quantize(decimals=0, quantum=1, kind=kind)
         info = yield from self.contract_info(address, kind)
         return human.quantize(decimals=info.decimals, quantum=info.quantum, kind=kind)
 

@@ -72,7 +72,7 @@ def _unparsed_answer(exc: Exception) -> Answer:
     raw = _last_response.get()
     if raw is None:  # the error came before any answer: not a parse error
         raise exc
-    return Answer.from_httpx(raw)
+    return Answer.unparsed(raw)
 
 
 class _Shell:
@@ -152,6 +152,7 @@ class ReddioClient(_Shell):
         if _remember not in self._http.event_hooks["response"]:
             self._http.event_hooks["response"].append(_remember)
         self._flows.api.set_httpx_client(self._http)
+        self._flows.base_url = str(self._http.base_url).rstrip("/")  # a given client's wins
         self._sleep = sleep
 
     nonce = _blocking(ReddioFlows.nonce)
@@ -247,6 +248,7 @@ class AsyncReddioClient(_Shell):
         if _aremember not in self._http.event_hooks["response"]:
             self._http.event_hooks["response"].append(_aremember)
         self._flows.api.set_async_httpx_client(self._http)
+        self._flows.base_url = str(self._http.base_url).rstrip("/")  # a given client's wins
         self._sleep = sleep
 
     nonce = _awaitable(ReddioFlows.nonce)

@@ -350,7 +350,7 @@ def test_owned_client_is_closed_and_a_callers_is_not() -> None:
     assert owned.is_closed
     mine = httpx.Client(base_url="http://127.0.0.1:9")
     with ReddioClient(http_client=mine) as client:
-        assert client.base_url == "https://api-dev.reddio.com"
+        assert client.base_url == "http://127.0.0.1:9"
     assert not mine.is_closed
     mine.close()
 

@@ -27,6 +27,11 @@ from withdrawal_clients.reddio import WithdrawalResult, build_withdrawal_to
 pytestmark = pytest.mark.anyio
 
 ERC20 = "0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086"
+# StarkWare's assets_precomputed.json: an ERC20 with quantum 10^4, and ERC721 token 4100.
+USDT = "0xdAC17F958D2ee523a2206206994597C13D831ec7"
+USDT_ASSET_ID = "0x352386d5b7c781d47ecd404765307d74edc4d43b0490b8e03c71ac7a7429653"
+NFT = "0xB18ed4768F87b0fFAb83408014f1caF066b91380"
+NFT_4100_ASSET_ID = "0x2b0ff0c09505bc40f9d1659becf16855a7b2298b010f8a54f4b05325885b40c"
 
 
 def signed_hash(body: dict[str, Any]) -> int:
@@ -87,11 +92,11 @@ async def test_withdraw_to_with_lookups_signs_what_it_posts(client: Driver, redd
 
 
 async def test_withdraw_to_erc20_human_int_is_whole_tokens(client: Driver, reddio: Reddio) -> None:
-    reddio.answer("GET", "/v1/contract_info", ok({"decimals": "6", "quantum": 1}))
+    reddio.answer("GET", "/v1/contract_info", ok({"decimals": "6", "quantum": 10000}))
     reddio.answer("POST", "/v1/withdrawalto", ok({"sequence_id": 1}))
     await client(
         "withdraw_to",
-        contract_address=ERC20,
+        contract_address=USDT,
         asset_type="ERC20",
         amount=3,
         receiver=RECEIVER,
@@ -100,18 +105,18 @@ async def test_withdraw_to_erc20_human_int_is_whole_tokens(client: Driver, reddi
         receiver_vault_id=2,
     )
     (body,) = reddio.posted("/v1/withdrawalto")
-    assert body["amount"] == "3000000"
-    assert body["contract_address"] == ERC20
-    assert body["asset_id"] == hex(starkex.get_asset_id("ERC20", contract_address=ERC20, quantum=1))
+    assert body["amount"] == "300"  # 3 * 10^6 / 10^4
+    assert body["contract_address"] == USDT.lower()
+    assert body["asset_id"] == USDT_ASSET_ID
     assert_signature_verifies(body)
 
 
-async def test_withdraw_to_nft(client: Driver, reddio: Reddio) -> None:
-    reddio.answer("GET", "/v1/contract_info", ok({"decimals": 0, "quantum": 1, "type": "ERC721"}))
+async def test_withdraw_to_nft_needs_no_contract_info(client: Driver, reddio: Reddio) -> None:
+    # An NFT's quantum is 1 and its amount 1: nothing to look up but vaults and nonce.
     reddio.answer("POST", "/v1/withdrawalto", ok({"sequence_id": 1}))
     await client(
         "withdraw_to",
-        contract_address=ERC20,
+        contract_address=NFT,
         asset_type="ERC721",
         amount=1,
         token_id=4100,
@@ -122,9 +127,7 @@ async def test_withdraw_to_nft(client: Driver, reddio: Reddio) -> None:
     )
     (body,) = reddio.posted("/v1/withdrawalto")
     assert (body["amount"], body["token_id"]) == ("1", "4100")
-    assert body["asset_id"] == hex(
-        starkex.get_asset_id("ERC721", contract_address=ERC20, token_id=4100)
-    )
+    assert body["asset_id"] == NFT_4100_ASSET_ID
     assert_signature_verifies(body)
 
 
