@@ -37,19 +37,19 @@ def refused(field: str, call: Callable[[], Any]) -> InvalidInput:
 
 class TestPrivateKey:
     @pytest.mark.parametrize("value", [1, 2, N - 1, Secret(N - 1)])
-    def test_valid(self, backend: str, value: object) -> None:
+    def test_valid(self, backend: str, value: Any) -> None:
         assert 0 < private_to_stark_key(value) < P
         r, s = sign(1, value)
         assert verify(1, r, s, private_to_stark_key(value))
 
     @pytest.mark.parametrize("value", [0, -1, N, N + 1, 2**256, Secret(0), Secret(N)])
-    def test_out_of_range(self, backend: str, value: object) -> None:
+    def test_out_of_range(self, backend: str, value: Any) -> None:
         error = refused("private_key", lambda: private_to_stark_key(value))
         assert "(0, n)" in error.rule
         refused("private_key", lambda: sign(1, value))
 
     @pytest.mark.parametrize("value", [*NOT_INTS, Secret("1"), Secret(True)])
-    def test_not_an_int(self, value: object) -> None:
+    def test_not_an_int(self, value: Any) -> None:
         refused("private_key", lambda: private_to_stark_key(value))
         refused("private_key", lambda: sign(1, value))
 

@@ -39,11 +39,6 @@ def curve_rhs(x: int) -> int:
     return (x * x * x + ALPHA * x + BETA) % P
 
 
-def is_on_curve(point: Affine) -> bool:
-    x, y = point
-    return 0 <= x < P and 0 <= y < P and y * y % P == curve_rhs(x)
-
-
 def jacobi(a: int, n: int = P) -> int:
     """The Jacobi symbol (a/n) for odd n > 0; for a prime n: 1 on squares, -1 else, 0 on 0.
 
@@ -216,10 +211,6 @@ class Lazy(Generic[T]):
                     self._value = self._build()
                 value = self._value
         return value
-
-    @property
-    def built(self) -> bool:
-        return self._value is not None
 
 
 G_TABLES: Lazy[WindowTables] = Lazy(lambda: WindowTables(doublings(G, 252), 8))

@@ -6,8 +6,8 @@ public key is an x-coordinate only, so verification accepts either y. k comes fr
 (HMAC-SHA256), with StarkWare's quirks kept so signatures equal StarkWare's and Reddio's JS
 SDK's: hashes of 249 to 252 bits are multiplied by 16 first, and an optional integer seed is
 appended as extra entropy, its minimal big-endian bytes (so seed 0 adds nothing, like None).
-When a k gives an unusable r or s (odds ~2^-4 for r, negligible else), signing retries with
-the next seed: None, then 1, 2, ...
+When a k gives an unusable r or s (odds about 2^-55), signing retries with the next seed:
+None, then 1, 2, ...
 
 Not constant-time (see :mod:`.curve`).
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 
+from .._secret import Secret
 from ..errors import InvalidInput
 from . import _fast
 from ._checks import in_range, integer
@@ -71,7 +72,7 @@ def _seed(value: object) -> int | None:
     return seed
 
 
-def sign(msg_hash: int, private_key: object, seed: int | None = None) -> tuple[int, int]:
+def sign(msg_hash: int, private_key: int | Secret[int], seed: int | None = None) -> tuple[int, int]:
     """Sign a message hash in [1, 2^251) with a private key in (0, n); returns (r, s).
 
     The same inputs always give the same signature (StarkWare's and Reddio's JS SDK's). The
@@ -95,24 +96,19 @@ def sign(msg_hash: int, private_key: object, seed: int | None = None) -> tuple[i
         return r, t * t % N * inv % N
 
 
-def _check_signature(msg_hash: object, r: object, s: object) -> tuple[int, int, int, int]:
-    z = in_range(msg_hash, "msg_hash", 0, ECDSA_BOUND, "in [0, 2^251)")
-    r_ = in_range(r, "r", 1, ECDSA_BOUND, "in [1, 2^251)")
-    s_ = in_range(s, "s", 1, N, "in [1, n), n the STARK curve order")
-    w = pow(s_, -1, N)
-    if w >= ECDSA_BOUND:
-        raise InvalidInput("s", "must have an inverse mod n below 2^251")
-    return z, r_, s_, w
-
-
 def verify(msg_hash: int, r: int, s: int, stark_key: int) -> bool:
     """Whether (r, s) signs msg_hash under stark_key (a public key's x; either y is accepted).
 
     Out-of-range arguments raise InvalidInput; a well-formed signature that does not verify,
     or a stark_key that is no point's x, gives False.
     """
-    z, r_, s_, w = _check_signature(msg_hash, r, s)
+    z = in_range(msg_hash, "msg_hash", 0, ECDSA_BOUND, "in [0, 2^251)")
+    r_ = in_range(r, "r", 1, ECDSA_BOUND, "in [1, 2^251)")
+    s_ = in_range(s, "s", 1, N, "in [1, n), n the STARK curve order")
     key = in_range(stark_key, "stark_key", 0, P, "in [0, p), p the STARK field prime")
+    w = pow(s_, -1, N)
+    if w >= ECDSA_BOUND:
+        raise InvalidInput("s", "must have an inverse mod n below 2^251")
     if not x_is_on_curve(key):
         return False
     module = _fast.fast_module()

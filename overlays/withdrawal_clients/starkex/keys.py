@@ -12,6 +12,7 @@ import hashlib
 import re
 from typing import Any
 
+from .._secret import Secret
 from ..errors import InvalidInput
 from ._checks import in_range
 from ._checks import private_key as check_private_key
@@ -22,7 +23,7 @@ _SHA256_SPAN = 2**256
 _ETH_SIGNATURE = re.compile(r"(?:0x)?([0-9a-fA-F]{130})")
 
 
-def private_to_stark_key(private_key: object) -> int:
+def private_to_stark_key(private_key: int | Secret[int]) -> int:
     """The STARK key (x-coordinate of private_key·G) of a private key in (0, n).
 
     The private key may be an int or a ``Secret[int]``.
