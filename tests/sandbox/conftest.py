@@ -17,8 +17,6 @@ from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 from withdrawal_clients import starkex
 from withdrawal_clients.sandbox import ManualClock, Sandbox, SandboxConfig
 
-pytest_plugins = ["pytester"]
-
 SPECS = Path(__file__).resolve().parents[2] / "openapi"
 
 

@@ -1,12 +1,11 @@
-"""The pytest plugin, as a user's own test suite sees it (run through pytester)."""
+"""The pytest plugin, as a user's own test suite sees it (in a pytest process of its own)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import textwrap
-
-import pytest
+from pathlib import Path
 
 USER_TESTS = """
 from decimal import Decimal
@@ -84,11 +83,20 @@ def test_the_configured_token_is_used(sandbox_omnia_client, withdrawal_sandbox):
 """
 
 
-def test_user_tests_get_ready_clients(pytester: pytest.Pytester) -> None:
+def test_user_tests_get_ready_clients(tmp_path: Path) -> None:
     """A separate pytest process, as a user's: the plugin arrives through its entry point."""
-    pytester.makepyfile(test_user=USER_TESTS, test_user_config=OVERRIDDEN_CONFIG)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
-    result.assert_outcomes(passed=5)
+    (tmp_path / "test_user.py").write_text(USER_TESTS)
+    (tmp_path / "test_user_config.py").write_text(OVERRIDDEN_CONFIG)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "5 passed" in done.stdout
 
 
 def test_the_plugin_loads_without_the_sandbox_extra() -> None:
