@@ -7,6 +7,7 @@ receives their outcomes:
   A safe call (a GET) is retried by the driver; an unsafe one (a POST) is tried once and a
   lost answer comes back as :class:`Lost`, for the flow to decide.
 - :class:`Sleep` — wait; the driver answers with None.
+- :class:`Exclusive` — run a sub-flow holding the client's lock (one at a time per client).
 
 The drivers (``ReddioClient._run`` and ``AsyncReddioClient._run`` in ``reddio.py``) only
 perform steps, so retries, reconciliation and error mapping live here, in one place.
@@ -15,6 +16,7 @@ perform steps, so retries, reconciliation and error mapping live here, in one pl
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
@@ -93,6 +95,13 @@ class Sleep:
 
 
 @attrs.frozen
+class Exclusive:
+    """Run ``flow`` while holding the client's nonce lock; the answer is the flow's result."""
+
+    flow: Generator[Any, Any, Any]
+
+
+@attrs.frozen
 class Answer:
     """An HTTP answer; ``parsed`` is the generated model, or None when it could not be parsed."""
 
@@ -113,7 +122,7 @@ class Lost:
     error: httpx.TransportError
 
 
-Step = Call | Sleep
+Step = Call | Sleep | Exclusive
 Flow = Generator[Step, Any, T]
 
 
@@ -492,21 +501,31 @@ class ReddioFlows:
             ids = yield from self.vault_ids(asset, [sender, to])
             known_vault = ids[0] if known_vault is None else known_vault
             known_receiver_vault = ids[1] if known_receiver_vault is None else known_receiver_vault
-        if known_nonce is None:
-            known_nonce = yield from self.nonce(sender)
-        signed = check.build_withdrawal_to(
+        sign = functools.partial(
+            check.build_withdrawal_to,
             stark_private_key=keys,
             contract_address=address,
             asset_id=asset,
             amount=quantized_amount,
-            nonce=known_nonce,
             vault_id=known_vault,
             receiver=to,
             receiver_vault_id=known_receiver_vault,
             token_id=token,
             expiration_timestamp=expiry,
         )
-        return (yield from self.submit_withdrawal_to(signed))
+        if known_nonce is not None:
+            return (yield from self.submit_withdrawal_to(sign(nonce=known_nonce)))
+        # The nonce Reddio hands out only moves once a withdrawal is in: two withdrawals of one
+        # client must not fetch it at the same time (identical bodies would also sign alike
+        # and be taken for one). The client runs this part one withdrawal at a time.
+        result: WithdrawalResult = yield Exclusive(self._with_next_nonce(sender, sign))
+        return result
+
+    def _with_next_nonce(
+        self, sender: str, sign: Callable[..., SignedWithdrawalTo]
+    ) -> Flow[WithdrawalResult]:
+        nonce = yield from self.nonce(sender)
+        return (yield from self.submit_withdrawal_to(sign(nonce=nonce)))
 
     def submit_withdrawal_to(self, signed: SignedWithdrawalTo) -> Flow[WithdrawalResult]:
         """Post a signed withdrawalto (e.g. from :func:`build_withdrawal_to`) exactly once.

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import inspect
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -22,7 +24,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 import httpx
 
 from . import errors
-from ._reddio_core import NETWORKS, Answer, Call, Flow, Lost, ReddioFlows, Sleep, Step
+from ._reddio_core import NETWORKS, Answer, Call, Exclusive, Flow, Lost, ReddioFlows, Sleep, Step
 from ._reddio_inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, StarkKeys, build_withdrawal_to
 from ._reddio_results import ContractInfo, Record, RecordStatus, WithdrawableAsset, WithdrawalResult
 from ._secret import Secret
@@ -94,23 +96,36 @@ class _Shell:
         return f"{type(self).__name__}(base_url={self.base_url!r}, stark_key={self.stark_key!r})"
 
 
+# A client method is a flow of ReddioFlows run by the client's driver. The wrappers keep the
+# flow's name, docstring and parameters (for help() and IDEs) but not its Flow return type.
+
+
+def _document(method: Callable[..., Any], flow: Callable[..., Any]) -> None:
+    functools.update_wrapper(method, flow)
+    del method.__wrapped__  # type: ignore[attr-defined]
+    signature = inspect.signature(flow)
+    method.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        return_annotation=inspect.Signature.empty
+    )
+
+
 def _blocking(
     flow: Callable[Concatenate[ReddioFlows, P], Flow[T]],
 ) -> Callable[Concatenate[ReddioClient, P], T]:
-    @functools.wraps(flow)
     def method(self: ReddioClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return self._run(flow(self._flows, *args, **kwargs))
 
+    _document(method, flow)
     return method
 
 
 def _awaitable(
     flow: Callable[Concatenate[ReddioFlows, P], Flow[T]],
 ) -> Callable[Concatenate[AsyncReddioClient, P], Awaitable[T]]:
-    @functools.wraps(flow)
     async def method(self: AsyncReddioClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return await self._run(flow(self._flows, *args, **kwargs))
 
+    _document(method, flow)
     return method
 
 
@@ -152,6 +167,7 @@ class ReddioClient(_Shell):
         if _remember not in self._http.event_hooks["response"]:
             self._http.event_hooks["response"].append(_remember)
         self._flows.api.set_httpx_client(self._http)
+        self._nonce_lock = threading.Lock()
         self._flows.base_url = str(self._http.base_url).rstrip("/")  # a given client's wins
         self._sleep = sleep
 
@@ -195,10 +211,13 @@ class ReddioClient(_Shell):
             except errors.WithdrawalClientError as exc:
                 error = exc
 
-    def _perform(self, step: Step) -> Answer | Lost | None:
+    def _perform(self, step: Step) -> Any:
         if isinstance(step, Sleep):
             self._sleep(step.seconds)
             return None
+        if isinstance(step, Exclusive):
+            with self._nonce_lock:
+                return self._run(step.flow)
         if step.safe:
             return send_with_retries(
                 lambda: self._send(step), self._flows._policy, what=step.what, sleep=self._sleep
@@ -248,6 +267,7 @@ class AsyncReddioClient(_Shell):
         if _aremember not in self._http.event_hooks["response"]:
             self._http.event_hooks["response"].append(_aremember)
         self._flows.api.set_async_httpx_client(self._http)
+        self._nonce_lock = asyncio.Lock()
         self._flows.base_url = str(self._http.base_url).rstrip("/")  # a given client's wins
         self._sleep = sleep
 
@@ -291,10 +311,13 @@ class AsyncReddioClient(_Shell):
             except errors.WithdrawalClientError as exc:
                 error = exc
 
-    async def _perform(self, step: Step) -> Answer | Lost | None:
+    async def _perform(self, step: Step) -> Any:
         if isinstance(step, Sleep):
             await self._sleep(step.seconds)
             return None
+        if isinstance(step, Exclusive):
+            async with self._nonce_lock:
+                return await self._run(step.flow)
         if step.safe:
             return await asend_with_retries(
                 lambda: self._send(step), self._flows._policy, what=step.what, sleep=self._sleep

@@ -3,11 +3,17 @@ balances and moves records: a real withdrawal, and exactly-once under injected f
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import pytest
 from reddio_support import ETH_ASSET_ID, RECEIVER, Driver, Sleeps
-from withdrawal_clients.reddio import RecordStatus, StarkKeys, build_withdrawal_to
+from withdrawal_clients.reddio import (
+    AsyncReddioClient,
+    RecordStatus,
+    StarkKeys,
+    build_withdrawal_to,
+)
 from withdrawal_clients.sandbox import TEST_STARK_PRIVATE_KEY, Fault, Sandbox, SandboxConfig
 
 pytestmark = pytest.mark.anyio
@@ -88,3 +94,24 @@ async def test_the_same_signed_body_twice_is_one_withdrawal(client: Driver) -> N
     assert second.sequence_id == first.sequence_id
     assert second.record is not None
     await client.close()
+
+
+async def test_concurrent_withdrawals_over_http_are_all_made(sandbox: Sandbox) -> None:
+    with sandbox.serve() as served:
+        async with AsyncReddioClient(
+            served.reddio_url, stark_private_key=TEST_STARK_PRIVATE_KEY
+        ) as client:
+            results = await asyncio.gather(
+                *(
+                    client.withdraw_to(
+                        contract_address="ETH",
+                        asset_type="ETH",
+                        amount=Decimal("0.25"),
+                        receiver=RECEIVER,
+                    )
+                    for _ in range(3)
+                )
+            )
+    assert len({result.sequence_id for result in results}) == 3
+    assert sorted(result.body["nonce"] for result in results) == [0, 1, 2]
+    assert sandbox.received("POST", POST_PATH) == 3

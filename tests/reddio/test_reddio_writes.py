@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -20,6 +23,7 @@ from reddio_support import (
     failed,
     ok,
     record,
+    url,
 )
 from withdrawal_clients import errors, starkex
 from withdrawal_clients.reddio import WithdrawalResult, build_withdrawal_to
@@ -392,3 +396,48 @@ async def test_withdraw_rate_limited_is_not_resent(client: Driver, reddio: Reddi
     with pytest.raises(errors.RateLimited) as caught:
         await client("withdraw", contract_address="ETH", amount=5, quantized=True)
     assert caught.value.retry_after == 4.0
+
+
+# --- one client, many withdrawals -----------------------------------------------------------
+
+
+async def test_looked_up_nonces_are_taken_one_withdrawal_at_a_time(
+    mode: str, sleeps: Sleeps, reddio: Reddio
+) -> None:
+    # Reddio's nonce moves only once a withdrawal is in: fetching it for two withdrawals at
+    # once would sign both with one nonce (identical bodies would even be taken for one).
+    client = Driver(mode, sleeps)
+    nonces = iter((5, 6, 7))
+
+    def next_nonce() -> httpx.Response:
+        return httpx.Response(200, json=ok({"nonce": next(nonces)}))
+
+    # The nonce lookup pauses, so that without the lock the withdrawals would interleave.
+    def slow_nonce(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.05)
+        return next_nonce()
+
+    async def yielding_nonce(request: httpx.Request) -> httpx.Response:
+        for _ in range(5):
+            await asyncio.sleep(0)
+        return next_nonce()
+
+    for nonce in (5, 6, 7):
+        reddio.mock.add_callback(
+            slow_nonce if mode == "sync" else yielding_nonce, method="GET", url=url("/v1/nonce")
+        )
+        reddio.answer("POST", "/v1/withdrawalto", ok({"sequence_id": 100 + nonce}))
+    explicit = {key: value for key, value in EXPLICIT.items() if key != "nonce"}
+
+    async def one() -> int:
+        return int((await client("withdraw_to", **explicit)).sequence_id)
+
+    if mode == "sync":  # threads sharing one blocking client
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            done = list(pool.map(lambda _: asyncio.run(one()), range(3)))
+    else:
+        done = list(await asyncio.gather(one(), one(), one()))
+    assert sorted(done) == [105, 106, 107]
+    sent = [(request.method, request.url.path) for request in reddio.mock.get_requests()]
+    assert sent == [("GET", "/v1/nonce"), ("POST", "/v1/withdrawalto")] * 3
+    assert sorted(body["nonce"] for body in reddio.posted("/v1/withdrawalto")) == [5, 6, 7]
