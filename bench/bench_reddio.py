@@ -191,7 +191,11 @@ async def _throughput(base_url: str, *, lookups: bool) -> None:
 
         elapsed = await _in_flight(one)
     requests = 4 if lookups else 1
-    label = "all lookups (4 requests each)" if lookups else "explicit values (1 POST each)"
+    label = (
+        "all lookups (4 requests each; nonce + POST one at a time per client)"
+        if lookups
+        else "explicit values (1 POST each)"
+    )
     print(
         f"async withdraw_to, {label}: {WITHDRAWALS / elapsed:5.0f} withdrawals/s, "
         f"{WITHDRAWALS * requests / elapsed:5.0f} requests/s"
