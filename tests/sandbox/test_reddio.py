@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import concurrent.futures
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 from Crypto.Hash import keccak
 from withdrawal_clients import starkex
-from withdrawal_clients.sandbox import Sandbox
+from withdrawal_clients.sandbox import Sandbox, SandboxConfig
 
 TEST_KEY = 0x3C1E9550E66958296D11B60F8E8E7A7AD990D07FA65D5F7652C4A6C87D4E3CC
 ETH_ASSET_ID = 0x352F9FFD821A525051DE2D71126113505A7B0A73D98DBC0AC0FF343CFBDEF5E
@@ -286,3 +287,22 @@ def test_vaults_must_belong_to_sender_and_receiver(
     sender, receiver = real["vault_id"], real["receiver_vault_id"]
     for wrong in (("5", receiver), (sender, "5"), (receiver, sender)):
         assert failure(post_to(http, withdrawal_to_body(vault_ids=wrong))) == (400, 19)
+
+
+def test_amounts_stay_exact_up_to_the_largest_quantized_value(
+    checked_client: Any, withdrawal_to_body: Any
+) -> None:
+    largest = 2**63 - 1  # quanta of 10^12 wei: 9223372036854.775807 ETH
+    sandbox = Sandbox(SandboxConfig(starting_eth=Decimal("9223372036854.775807")))
+    http = checked_client(sandbox)
+    body = withdrawal_to_body(client=http, amount=largest)
+    sequence_id = data(post_to(http, body))["sequence_id"]
+    (record,) = records(http, body["stark_key"], sequence_id)
+    assert (record["amount"], record["display_value"]) == (str(largest), "9223372036854.775807")
+
+
+def test_starting_balances_are_configurable(checked_client: Any, withdrawal_to_body: Any) -> None:
+    http = checked_client(Sandbox(SandboxConfig(starting_eth=Decimal(0))))
+    assert failure(post_to(http, withdrawal_to_body(client=http, amount=1))) == (200, 8)
+    with pytest.raises(ValueError, match="whole number of quanta"):
+        Sandbox(SandboxConfig(starting_eth=Decimal("0.0000001")))

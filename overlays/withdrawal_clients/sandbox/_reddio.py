@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from .. import starkex
+from .. import amounts, starkex
 from ._clock import Clock
 from ._config import SandboxConfig
 
@@ -94,18 +94,15 @@ class Asset:
 
     def asset_type(self) -> str | None:
         """The StarkEx asset type as hex; left unknown (None) for an ERC721 contract."""
-        return None if self.kind == "ERC721" else _hex(self.asset_id())
+        return None if self.kind == "ERC721" else hex(self.asset_id())
 
     def display(self, quantized: int) -> str:
         """The human amount of a quantized one, as an exact decimal string."""
-        value = Decimal(quantized * self.quantum).scaleb(-self.decimals)
-        return format(value.normalize(), "f") if value else "0"
+        return amounts.format_decimal(amounts.dequantize(quantized, self.decimals, self.quantum))
 
     def quantize(self, human: Decimal) -> int:
-        units = human.scaleb(self.decimals) / self.quantum
-        if units != units.to_integral_value():
-            raise ValueError(f"{human} {self.symbol} is not a whole number of quanta")
-        return int(units)
+        """Quanta of a human amount (InvalidInput when it is not a whole number of them)."""
+        return 0 if human == 0 else amounts.quantize(human, self.decimals, self.quantum)
 
 
 SEEDED_ASSETS = (
@@ -127,10 +124,6 @@ class Record:
     record_type: int = RECORD_WITHDRAW
     receiver: str | None = None  # as posted (lower case); None for the unsigned /v1/withdrawal
     signature: tuple[int, int] | None = None
-
-
-def _hex(value: int) -> str:
-    return hex(value)
 
 
 def _parse_uint(value: Any, name: str, bound: int) -> int:
@@ -178,6 +171,12 @@ class ReddioLedger:
         self._clock = clock
         self._lock = threading.Lock()
         self._assets = {a.contract_address.lower(): a for a in SEEDED_ASSETS}
+        eth, erc20, nft = SEEDED_ASSETS
+        self._starting_balances = {  # quantized, per asset id; bad settings fail here
+            eth.asset_id(): eth.quantize(config.starting_eth),
+            erc20.asset_id(): erc20.quantize(config.starting_erc20),
+            **{nft.asset_id(token): 1 for token in config.starting_nft_token_ids},
+        }
         self._funded: set[int] = set()
         self._balances: dict[tuple[int, int], int] = {}
         self._vaults: dict[tuple[int, int], int] = {}
@@ -208,11 +207,8 @@ class ReddioLedger:
         if stark_key in self._funded:
             return
         self._funded.add(stark_key)
-        eth, erc20, nft = SEEDED_ASSETS
-        self._balances[(stark_key, eth.asset_id())] = eth.quantize(self._config.starting_eth)
-        self._balances[(stark_key, erc20.asset_id())] = erc20.quantize(self._config.starting_erc20)
-        for token_id in self._config.starting_nft_token_ids:
-            self._balances[(stark_key, nft.asset_id(token_id))] = 1
+        for asset_id, amount in self._starting_balances.items():
+            self._balances[(stark_key, asset_id)] = amount
 
     def _vault(self, owner: int, asset_id: int) -> int:
         key = (owner, asset_id)
@@ -255,11 +251,11 @@ class ReddioLedger:
             "sequence_id": record.sequence_id,
             "status": self._status(record),
             "record_type": record.record_type,
-            "stark_key": _hex(record.stark_key),
-            "from": _hex(record.stark_key),
+            "stark_key": hex(record.stark_key),
+            "from": hex(record.stark_key),
             "amount": str(record.amount),
             "display_value": record.asset.display(record.amount),
-            "asset_id": _hex(record.asset_id),
+            "asset_id": hex(record.asset_id),
             "asset_name": record.asset.symbol,
             "asset_type": record.asset.kind,
             "contract_address": record.asset.contract_address,
@@ -269,7 +265,7 @@ class ReddioLedger:
         if record.receiver is not None:
             out["to"] = record.receiver
         if record.signature is not None:
-            out["signature"] = {"r": _hex(record.signature[0]), "s": _hex(record.signature[1])}
+            out["signature"] = {"r": hex(record.signature[0]), "s": hex(record.signature[1])}
         return out
 
     # -- endpoints ------------------------------------------------------------------------------
@@ -324,7 +320,7 @@ class ReddioLedger:
                 raise Refused(NO_SUCH_ASSET_ID, "quantum: not the quantum of this asset")
         except Refused as refusal:
             return failed(refusal)
-        return ok({"asset_id": _hex(asset.asset_id(token))})
+        return ok({"asset_id": hex(asset.asset_id(token))})
 
     def records(self, stark_key: Any, sequence_id: Any) -> Reply:
         try:
@@ -365,7 +361,7 @@ class ReddioLedger:
         listed = [
             {
                 "contract_address": asset.contract_address,
-                "asset_id": _hex(asset_id),
+                "asset_id": hex(asset_id),
                 "token_id": token_id,
                 "type": asset.kind,
                 "asset_type": asset.asset_type(),
