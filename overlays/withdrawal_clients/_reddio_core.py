@@ -52,7 +52,7 @@ from reddio_client.types import Unset
 
 from . import _reddio_inputs as check
 from . import errors, starkex
-from ._reddio_inputs import DEFAULT_EXPIRATION, HumanAmount, SignedWithdrawalTo
+from ._reddio_inputs import DEFAULT_EXPIRATION, GivenAmount, SignedWithdrawalTo
 from ._reddio_results import ContractInfo, Record, WithdrawableAsset, WithdrawalResult, to_int
 from ._secret import Secret
 from ._transport import (
@@ -405,9 +405,9 @@ class ReddioFlows:
             asset_type = "ETH" if address == "ETH" else "ERC721" if nft else "ERC20"
         kind = self._kind_for(asset_type, address)
         token = check.token_id_for(token_id, kind)
-        human = check.human_amount(amount, quantized=quantized)
+        given = check.given_amount(amount, quantized=quantized)
         key = self._own_stark_key(stark_key)
-        quantized_amount = yield from self._quantize(human, kind, address)
+        quantized_amount = yield from self._quantize(given, kind, address)
         body = {
             "contract_address": address,
             "token_id": token,
@@ -476,7 +476,7 @@ class ReddioFlows:
         address = check.contract(contract_address)
         kind = self._kind_for(asset_type, address)
         token = check.token_id_for(token_id, kind)
-        human = check.human_amount(amount, quantized=quantized)
+        given = check.given_amount(amount, quantized=quantized)
         to = check.receiver_hex(receiver)
         expiry = check.expiration_hours(expiration_timestamp)
         known_nonce = None if nonce is None else check.u31(nonce, "nonce")
@@ -490,11 +490,11 @@ class ReddioFlows:
         if asset is None and kind in check.FUNGIBLE_KINDS:
             info = yield from self.contract_info(address, kind)
             asset = _asset_id(kind, address, info.quantum, token)
-            quantized_amount = human.quantize(
+            quantized_amount = given.quantize(
                 decimals=info.decimals, quantum=info.quantum, kind=kind
             )
         else:
-            quantized_amount = yield from self._quantize(human, kind, address)
+            quantized_amount = yield from self._quantize(given, kind, address)
             if asset is None:
                 asset = _asset_id(kind, address, 1, token)
         if known_vault is None or known_receiver_vault is None:
@@ -632,13 +632,13 @@ class ReddioFlows:
             )
         return kind
 
-    def _quantize(self, human: HumanAmount, kind: str, address: str) -> Flow[int]:
+    def _quantize(self, given: GivenAmount, kind: str, address: str) -> Flow[int]:
         """The quantized amount, looking up decimals and quantum only when they are needed
         (an NFT's quantum is 1 and its amount 1)."""
-        if human.quantized or kind not in check.FUNGIBLE_KINDS:
-            return human.quantize(decimals=0, quantum=1, kind=kind)
+        if given.quantized or kind not in check.FUNGIBLE_KINDS:
+            return given.quantize(decimals=0, quantum=1, kind=kind)
         info = yield from self.contract_info(address, kind)
-        return human.quantize(decimals=info.decimals, quantum=info.quantum, kind=kind)
+        return given.quantize(decimals=info.decimals, quantum=info.quantum, kind=kind)
 
 
 def _records(data: Any) -> list[Record]:

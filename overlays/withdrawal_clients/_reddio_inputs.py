@@ -187,8 +187,9 @@ class StarkKeys:
 
 
 @attrs.frozen
-class HumanAmount:
-    """An amount as the caller gave it, checked but not yet quantized."""
+class GivenAmount:
+    """An amount as the caller gave it (whole tokens, or quanta when ``quantized``), checked
+    but not yet turned into the integer that is signed."""
 
     value: Decimal | int
     quantized: bool
@@ -202,7 +203,7 @@ class HumanAmount:
         return quantized_amount(result, kind)
 
 
-def human_amount(value: object, *, quantized: bool, field: str = "amount") -> HumanAmount:
+def given_amount(value: object, *, quantized: bool, field: str = "amount") -> GivenAmount:
     """Check an amount before anything is looked up or sent.
 
     A float is refused (it is rarely the number the caller meant). An int is a number of whole
@@ -219,11 +220,11 @@ def human_amount(value: object, *, quantized: bool, field: str = "amount") -> Hu
             raise InvalidInput(field, "must be positive")
         if value > MAX_QUANTIZED:
             raise InvalidInput(field, "is too large: a quantized amount must be below 2^63")
-        return HumanAmount(value, True)
+        return GivenAmount(value, True)
     number = amounts.to_decimal(value, field)
     if not number.is_finite() or number <= 0:
         raise InvalidInput(field, "must be a positive, finite number")
-    return HumanAmount(number, False)
+    return GivenAmount(number, False)
 
 
 def quantized_amount(value: object, kind: str, field: str = "amount") -> int:
