@@ -58,7 +58,7 @@ def test_dropped_response_commits_the_write_and_loses_the_answer(
 def test_method_and_glob_decide_what_is_faulted(
     post: Any, http: httpx.Client, omnia_headers: dict[str, str], sandbox: Sandbox
 ) -> None:
-    sandbox.faults.add(Fault(f"{WITHDRAWALS}/*", method="GET", status=502, times=None))
+    sandbox.faults.add(Fault(f"{WITHDRAWALS}/*", method="get", status=502, times=None))
     assert post().status_code == 200  # POST on the collection: not matched
     for _ in range(3):  # times=None: every time until cleared
         assert http.get(f"{WITHDRAWALS}/f-1", headers=omnia_headers).status_code == 502
@@ -86,6 +86,8 @@ def test_latency_waits_before_answering(post: Any, sandbox: Sandbox, monkeypatch
         {"path": "/x", "times": 0},
         {"path": "/x", "latency": -1},
         {"path": "/x", "colour": "red"},
+        {"path": "/x", "method": 5},
+        {"path": "/x", "status": "502"},
         {"status": 502},
         ["/x"],
     ],

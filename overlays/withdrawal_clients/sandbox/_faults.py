@@ -41,6 +41,12 @@ def not_a_dropped_response(record: logging.LogRecord) -> bool:
     return not (record.exc_info and isinstance(record.exc_info[1], ResponseDropped))
 
 
+def _upper(name: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError("method: must be a string such as POST, or *")
+    return name.upper()
+
+
 def _check_status(_: Any, __: Any, status: int | None) -> None:
     if status is not None and not 400 <= status <= 599:
         raise ValueError("status: must be an HTTP error status (400-599)")
@@ -57,7 +63,7 @@ class Fault:
     """
 
     path: str
-    method: str = "*"
+    method: str = attrs.field(default="*", converter=_upper)
     latency: float = attrs.field(default=0.0, validator=attrs.validators.ge(0))
     status: int | None = attrs.field(default=None, validator=_check_status)
     retry_after: int | None = None
