@@ -99,7 +99,7 @@ def our_operations() -> dict[str, Callable[[], object]]:
     return {
         "pedersen_hash": cycling(lambda xy: starkex.pedersen_hash(*xy), FELTS),
         "sign": cycling(lambda m: starkex.sign(m, PRIVATE_KEY), MESSAGES),
-        "verify": cycling(lambda mrs: starkex.verify(*mrs, public), signatures),
+        "verify": cycling(lambda mrs: starkex.verify(mrs[0], mrs[1], mrs[2], public), signatures),
         "private_to_stark_key": cycling(starkex.private_to_stark_key, KEYS),
         "signed withdrawalto": cycling(
             lambda nonce: starkex.sign(
