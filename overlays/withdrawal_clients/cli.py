@@ -106,16 +106,17 @@ class Progress:
     def __init__(self, what: str = "waiting", stream: TextIO | None = None) -> None:
         self.what = what
         self.stream = stream or sys.stderr
-        self.shown = False
         self.enabled = self.stream.isatty()
-        self.started = time.monotonic()
+        self.shown = False
+        self.started = 0.0  # when the spinner line was first drawn
         self._frames = itertools.cycle("|/-\\")
 
     def sleep(self, seconds: float) -> None:
         end = time.monotonic() + seconds
         while (left := end - time.monotonic()) > 0:
             if self.enabled:
-                self.shown = True
+                if not self.shown:
+                    self.shown, self.started = True, time.monotonic()
                 elapsed = time.monotonic() - self.started
                 self.stream.write(f"\r{next(self._frames)} {self.what} ({elapsed:.0f} s) ")
                 self.stream.flush()
@@ -325,7 +326,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _need_sandbox_extra()
     from .sandbox._demo import run
 
-    return run(lambda line: print(line, flush=True), args.progress.sleep)
+    def out(line: str) -> None:
+        args.progress.done()  # a step's line replaces the spinner
+        print(line, flush=True)
+
+    return run(out, args.progress.sleep)
 
 
 # --- errors and the parser ---------------------------------------------------------------------
