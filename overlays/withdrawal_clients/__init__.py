@@ -1,5 +1,139 @@
-"""Exactly-once withdrawal clients for Reddio (StarkEx layer 2) and Omnia Exchange."""
+"""Exactly-once withdrawal clients for Reddio (StarkEx layer 2) and Omnia Exchange.
+
+The clients are imported on first use, so ``import withdrawal_clients`` stays cheap (it is
+also imported by the package's pytest plugin in every test run of an installing project).
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    ApiError,
+    AuthError,
+    BadRequest,
+    InvalidInput,
+    MalformedResponse,
+    NotFound,
+    OutcomeUnknown,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    Timeout,
+    TransportError,
+    WaitTimeout,
+    WithdrawalClientError,
+    WithdrawalRejected,
+)
+
 __version__ = "0.1.0"
+
+# Public name -> module that defines it, imported lazily by __getattr__.
+_LAZY = {
+    **dict.fromkeys(
+        [
+            "AsyncReddioClient",
+            "ContractInfo",
+            "Record",
+            "RecordStatus",
+            "ReddioClient",
+            "SignedWithdrawalTo",
+            "StarkKeys",
+            "WithdrawableAsset",
+            "WithdrawalResult",
+            "build_withdrawal_to",
+        ],
+        "reddio",
+    ),
+    **dict.fromkeys(["AsyncOmniaClient", "OmniaClient", "Withdrawal"], "omnia"),
+    **dict.fromkeys(
+        [
+            "Eip712Field",
+            "Eip712Layout",
+            "Eip712Signer",
+            "ExternalSigner",
+            "WithdrawalSigner",
+            "WithdrawalToSign",
+        ],
+        "signers",
+    ),
+    **dict.fromkeys(["dequantize", "quantize"], "amounts"),
+}
+
+if TYPE_CHECKING:
+    from .amounts import dequantize, quantize
+    from .omnia import AsyncOmniaClient, OmniaClient, Withdrawal
+    from .reddio import (
+        AsyncReddioClient,
+        ContractInfo,
+        Record,
+        RecordStatus,
+        ReddioClient,
+        SignedWithdrawalTo,
+        StarkKeys,
+        WithdrawableAsset,
+        WithdrawalResult,
+        build_withdrawal_to,
+    )
+    from .signers import (
+        Eip712Field,
+        Eip712Layout,
+        Eip712Signer,
+        ExternalSigner,
+        WithdrawalSigner,
+        WithdrawalToSign,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'withdrawal_clients' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
+
+__all__ = [
+    "ApiError",
+    "AsyncOmniaClient",
+    "AsyncReddioClient",
+    "AuthError",
+    "BadRequest",
+    "ContractInfo",
+    "Eip712Field",
+    "Eip712Layout",
+    "Eip712Signer",
+    "ExternalSigner",
+    "InvalidInput",
+    "MalformedResponse",
+    "NotFound",
+    "OmniaClient",
+    "OutcomeUnknown",
+    "PermissionDenied",
+    "RateLimited",
+    "Record",
+    "RecordStatus",
+    "ReddioClient",
+    "ServerError",
+    "SignedWithdrawalTo",
+    "StarkKeys",
+    "Timeout",
+    "TransportError",
+    "WaitTimeout",
+    "WithdrawableAsset",
+    "Withdrawal",
+    "WithdrawalClientError",
+    "WithdrawalRejected",
+    "WithdrawalResult",
+    "WithdrawalSigner",
+    "WithdrawalToSign",
+    "build_withdrawal_to",
+    "dequantize",
+    "quantize",
+]
