@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import itertools
+import os
 import statistics
 import subprocess
 import sys
@@ -52,13 +53,31 @@ FELTS = [(_sample("x", i, 2**251), _sample("y", i, 2**251)) for i in range(16)]
 KEYS = [_sample("key", i, starkex.EC_ORDER) for i in range(16)]
 
 
-def ops_per_second(function: Callable[[], object]) -> float:
-    """Median of REPEATS timed runs of about 0.2 s each, in CPU time of this process (other
-    work on the machine does not count against us)."""
-    timer = timeit.Timer(function, timer=time.process_time)
-    number, _ = timer.autorange()
-    runs = timer.repeat(repeat=REPEATS, number=number)
-    return number / statistics.median(runs)
+def interleaved_rates(variants: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """Operations per CPU second of each variant: REPEATS runs of about 0.2 s each, taken in
+    turn (so that other load on the machine weighs on every variant alike), median of each.
+
+    Variants "pure" and "fast" run with that backend selected; others run as they are. CPU
+    time of this process is measured, so waiting for the CPU does not count.
+    """
+    timers = {}
+    for name, call in variants.items():
+        _select(name)
+        call()  # builds the tables outside the timing
+        timer = timeit.Timer(call, timer=time.process_time)
+        timers[name] = (timer, timer.autorange()[0])
+    runs: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(REPEATS):
+        for name, (timer, number) in timers.items():
+            _select(name)
+            runs[name].append(number / timer.timeit(number))
+    starkex.use_backend("auto")
+    return {name: statistics.median(rates) for name, rates in runs.items()}
+
+
+def _select(variant: str) -> None:
+    if variant in ("pure", "fast"):
+        starkex.use_backend(variant)
 
 
 def cycling(call: Callable[[Any], object], inputs: list[Any]) -> Callable[[], object]:
@@ -175,22 +194,22 @@ def main() -> None:
         f"tables of G {generator * 1000:.0f} ms (each once per process)"
     )
 
-    results: dict[str, dict[str, float]] = {}
-    backends = ["pure", "fast"] if fsc is not None else ["pure"]
-    for backend in backends:
-        starkex.use_backend(backend)
-        for name, call in our_operations().items():
-            call()  # builds the tables outside the timing
-            results.setdefault(name, {})[backend] = ops_per_second(call)
-    starkex.use_backend("auto")
-    if fsc is not None:
-        for name, call in direct_operations(fsc).items():
-            results[name]["fsc"] = ops_per_second(call)
-    else:
+    if fsc is None:
         print("fast-stark-crypto is not installed: pip install 'withdrawal-clients[fast]'")
+    ours = our_operations()
+    theirs = direct_operations(fsc) if fsc is not None else {}
+    results: dict[str, dict[str, float]] = {}
+    for name, call in ours.items():
+        variants = {"pure": call}
+        if fsc is not None:
+            variants |= {"fast": call, "fsc": theirs[name]}
+        results[name] = interleaved_rates(variants)
 
+    load = os.getloadavg()[0]
+    print(f"\nload average {load:.2f} on {os.cpu_count()} CPUs while measuring", end="")
+    print(": other work competes, expect noise" if load > 0.5 else "")
     print(
-        f"\nops per CPU second, median of {REPEATS} runs, one core;"
+        f"ops per CPU second, median of {REPEATS} interleaved runs, one core;"
         " fsc = fast-stark-crypto called directly"
     )
     header = ("operation", "ours pure", "ours fast", "fsc", "pure/fsc", "fast/fsc", "target")
