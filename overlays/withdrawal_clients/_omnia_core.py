@@ -25,6 +25,7 @@ from omnia_client.models import WithdrawalRequest
 from omnia_client.types import Response
 
 from . import errors
+from ._shell import Sleep
 from ._transport import (
     RetryPolicy,
     decode_json,
@@ -339,10 +340,6 @@ def token_rejected(status: int, content: bytes) -> bool:
     return code in (None, "INVALID_JWT_TOKEN")
 
 
-# What the generated code raises when a documented answer's body breaks the spec.
-UNPARSABLE = (ValueError, KeyError, TypeError, AttributeError)
-
-
 @attrs.frozen
 class RawAnswer:
     """An HTTP answer the generated parser could not read (a proxy's HTML page, a status that
@@ -411,11 +408,6 @@ class Get:
     """Look the withdrawal up (the shell retries it); answers a Response or our error."""
 
     instruction_id: str
-
-
-@attrs.frozen
-class Sleep:
-    seconds: float
 
 
 @attrs.frozen

@@ -9,8 +9,8 @@ receives their outcomes:
 - :class:`Sleep` — wait; the driver answers with None.
 - :class:`Exclusive` — run a sub-flow holding the client's lock (one at a time per client).
 
-The drivers (``ReddioClient._run`` and ``AsyncReddioClient._run`` in ``reddio.py``) only
-perform steps, so retries, reconciliation and error mapping live here, in one place.
+The clients (``reddio.py``, driven by ``_shell.run``/``_shell.arun``) only perform steps,
+so retries, reconciliation and error mapping live here, in one place.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ from . import errors, starkex
 from ._reddio_inputs import DEFAULT_EXPIRATION, GivenAmount, SignedWithdrawalTo
 from ._reddio_results import ContractInfo, Record, WithdrawableAsset, WithdrawalResult, to_int
 from ._secret import Secret
+from ._shell import Sleep
 from ._transport import (
     RetryPolicy,
     decode_json,
@@ -87,11 +88,6 @@ class Call:
     kwargs: Mapping[str, Any]
     model: type[Any]
     safe: bool = True
-
-
-@attrs.frozen
-class Sleep:
-    seconds: float
 
 
 @attrs.frozen

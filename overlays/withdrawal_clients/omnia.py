@@ -18,9 +18,7 @@ import functools
 import inspect
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
-from contextvars import ContextVar
-from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+from typing import Any
 
 import httpx
 from omnia_client import AuthenticatedClient
@@ -31,21 +29,27 @@ from ._omnia_core import (
     COMPLETED,
     ENVIRONMENTS,
     FAILURE_STATUSES,
-    UNPARSABLE,
     Get,
     NoAnswer,
     OmniaPlans,
-    Plan,
     Post,
     Sign,
-    Sleep,
-    Step,
     Withdrawal,
     base_url_for,
     token_rejected,
     unreadable,
 )
 from ._secret import Secret
+from ._shell import (
+    PARSE_ERRORS,
+    AsyncShell,
+    SyncShell,
+    acall_generated,
+    awaitable,
+    blocking,
+    call_generated,
+    last_response,
+)
 from ._transport import asend_with_retries, open_async_client, open_sync_client, send_with_retries
 
 __all__ = [
@@ -57,12 +61,7 @@ __all__ = [
     "Withdrawal",
 ]
 
-P = ParamSpec("P")
-T = TypeVar("T")
 TokenProvider = Callable[[], str | Awaitable[str]]
-# The last answer seen under the base URL, in this thread or task: when the generated code
-# cannot parse a body, its status and content still decide what happened.
-_last_answer: ContextVar[httpx.Response | None] = ContextVar("omnia_last_answer", default=None)
 
 
 class _BearerAuth(httpx.Auth):
@@ -147,8 +146,7 @@ class _BearerAuth(httpx.Auth):
         if self._refresh_due(response):
             # Another call may have refreshed the token meanwhile: then use that one.
             fresh = self._fetch() if self._token == used or self._token is None else self._token
-            response = yield self._signed(request, fresh)
-        _last_answer.set(response)
+            yield self._signed(request, fresh)
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -163,8 +161,7 @@ class _BearerAuth(httpx.Auth):
             stale = self._token == used or self._token is None
             fresh = await self._afetch() if stale else self._token
             assert fresh is not None
-            response = yield self._signed(request, fresh)
-        _last_answer.set(response)
+            yield self._signed(request, fresh)
 
 
 def _discard(awaitable: Awaitable[Any]) -> None:
@@ -174,10 +171,9 @@ def _discard(awaitable: Awaitable[Any]) -> None:
         close()
 
 
-class _Shell:
+class _Omnia:
     """Set-up shared by both clients: settings, the bearer auth, the generated client."""
 
-    _plans: OmniaPlans
     _base_url: httpx.URL
 
     def _set_up(
@@ -193,8 +189,8 @@ class _Shell:
         # token is a placeholder: _BearerAuth adds the real one, which would show in this repr.
         return AuthenticatedClient(base_url=str(http.base_url), token="")
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self._base_url)!r})"
+    def _shown(self) -> dict[str, object]:
+        return {"base_url": str(self._base_url)}
 
 
 def _plans(max_retries: int, clock: Callable[[], float]) -> OmniaPlans:
@@ -203,27 +199,15 @@ def _plans(max_retries: int, clock: Callable[[], float]) -> OmniaPlans:
     )
 
 
-def _blocking(
-    plan: Callable[Concatenate[OmniaPlans, P], Plan[T]],
-) -> Callable[Concatenate[OmniaClient, P], T]:
-    @functools.wraps(plan)
-    def method(self: OmniaClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return self._run(plan(self._plans, *args, **kwargs))
-
-    return method
+def _posted(exc: Exception, raw: httpx.Response | None) -> Any:
+    return unreadable(exc, raw, post=True, what="request_withdrawal")
 
 
-def _awaitable(
-    plan: Callable[Concatenate[OmniaPlans, P], Plan[T]],
-) -> Callable[Concatenate[AsyncOmniaClient, P], Awaitable[T]]:
-    @functools.wraps(plan)
-    async def method(self: AsyncOmniaClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return await self._run(plan(self._plans, *args, **kwargs))
-
-    return method
+def _looked_up(exc: Exception) -> Any:
+    return unreadable(exc, last_response(), post=False, what="get_withdrawal")
 
 
-class OmniaClient(_Shell):
+class OmniaClient(_Omnia, SyncShell[OmniaPlans]):
     """Blocking Omnia withdrawal client; a context manager that closes what it opened.
 
     ``token`` is a JWT; ``token_provider`` a callable returning one, asked again once when
@@ -247,82 +231,54 @@ class OmniaClient(_Shell):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._plans = _plans(max_retries, clock)
+        self._core = _plans(max_retries, clock)
         self._sleep = sleep
         auth = _BearerAuth(token, token_provider)  # every argument is checked before opening
-        self._http, self._owned = open_sync_client(
+        http, owned = open_sync_client(
             base_url=base_url_for(base_url, environment),
             timeout=timeout,
             transport=transport,
             http_client=http_client,
         )
-        self._api = self._set_up(self._http, auth).set_httpx_client(self._http)
+        self._api = self._set_up(http, auth).set_httpx_client(http)
+        self._adopt(http, owned)
 
-    request_withdrawal = _blocking(OmniaPlans.request_withdrawal)
-    get_withdrawal = _blocking(OmniaPlans.get_withdrawal)
-    wait_for_withdrawal = _blocking(OmniaPlans.wait_for_withdrawal)
+    request_withdrawal = blocking(OmniaPlans.request_withdrawal)
+    get_withdrawal = blocking(OmniaPlans.get_withdrawal)
+    wait_for_withdrawal = blocking(OmniaPlans.wait_for_withdrawal)
 
-    def close(self) -> None:
-        if self._owned:
-            self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def _run(self, plan: Plan[T]) -> T:
-        answer: Any = None
-        while True:
-            try:
-                step = plan.send(answer)
-            except StopIteration as done:
-                result: T = done.value
-                return result
-            answer = self._do(step)
-
-    def _do(self, step: Step) -> Any:
-        if isinstance(step, Sleep):
-            return self._sleep(step.seconds)
+    def _perform(self, step: Post | Get | Sign) -> Any:
         if isinstance(step, Sign):
             signature = step.signer.sign_withdrawal(step.withdrawal)
             if inspect.isawaitable(signature):
                 _discard(signature)
                 raise errors.InvalidInput("signer", "returns an awaitable: use AsyncOmniaClient")
             return signature
-        _last_answer.set(None)
         if isinstance(step, Post):
             try:
-                return request_withdrawal.sync_detailed(client=self._api, body=step.body)
+                send = request_withdrawal.sync_detailed
+                return call_generated(send, _posted, client=self._api, body=step.body)
             except httpx.TransportError as exc:
                 return NoAnswer.of(exc)
-            except errors.WithdrawalClientError:
-                raise
-            except UNPARSABLE as exc:
-                return unreadable(exc, _last_answer.get(), post=True, what="request_withdrawal")
-        return self._get(step)
-
-    def _get(self, step: Get) -> Any:
         try:
             return send_with_retries(
-                lambda: get_withdrawal.sync_detailed(step.instruction_id, client=self._api),
-                self._plans.policy,
+                functools.partial(
+                    call_generated,
+                    get_withdrawal.sync_detailed,
+                    instruction_id=step.instruction_id,
+                    client=self._api,
+                ),
+                self._core.policy,
                 what="get_withdrawal",
                 sleep=self._sleep,
             )
         except errors.WithdrawalClientError as exc:
             return exc
-        except UNPARSABLE as exc:
-            return unreadable(exc, _last_answer.get(), post=False, what="get_withdrawal")
+        except PARSE_ERRORS as exc:
+            return _looked_up(exc)
 
 
-class AsyncOmniaClient(_Shell):
+class AsyncOmniaClient(_Omnia, AsyncShell[OmniaPlans]):
     """The asyncio twin of :class:`OmniaClient`: the same arguments and methods, awaited.
 
     ``token_provider`` and signers may be sync or async; ``sleep`` is awaited.
@@ -342,73 +298,45 @@ class AsyncOmniaClient(_Shell):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._plans = _plans(max_retries, clock)
+        self._core = _plans(max_retries, clock)
         self._sleep = sleep
         auth = _BearerAuth(token, token_provider)  # every argument is checked before opening
-        self._http, self._owned = open_async_client(
+        http, owned = open_async_client(
             base_url=base_url_for(base_url, environment),
             timeout=timeout,
             transport=transport,
             http_client=http_client,
         )
-        self._api = self._set_up(self._http, auth).set_async_httpx_client(self._http)
+        self._api = self._set_up(http, auth).set_async_httpx_client(http)
+        self._adopt(http, owned)
 
-    request_withdrawal = _awaitable(OmniaPlans.request_withdrawal)
-    get_withdrawal = _awaitable(OmniaPlans.get_withdrawal)
-    wait_for_withdrawal = _awaitable(OmniaPlans.wait_for_withdrawal)
+    request_withdrawal = awaitable(OmniaPlans.request_withdrawal)
+    get_withdrawal = awaitable(OmniaPlans.get_withdrawal)
+    wait_for_withdrawal = awaitable(OmniaPlans.wait_for_withdrawal)
 
-    async def aclose(self) -> None:
-        if self._owned:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def _run(self, plan: Plan[T]) -> T:
-        answer: Any = None
-        while True:
-            try:
-                step = plan.send(answer)
-            except StopIteration as done:
-                result: T = done.value
-                return result
-            answer = await self._do(step)
-
-    async def _do(self, step: Step) -> Any:
-        if isinstance(step, Sleep):
-            return await self._sleep(step.seconds)
+    async def _perform(self, step: Post | Get | Sign) -> Any:
         if isinstance(step, Sign):
             signature = step.signer.sign_withdrawal(step.withdrawal)
             return await signature if inspect.isawaitable(signature) else signature
-        _last_answer.set(None)
         if isinstance(step, Post):
             try:
-                return await request_withdrawal.asyncio_detailed(client=self._api, body=step.body)
+                send = request_withdrawal.asyncio_detailed
+                return await acall_generated(send, _posted, client=self._api, body=step.body)
             except httpx.TransportError as exc:
                 return NoAnswer.of(exc)
-            except errors.WithdrawalClientError:
-                raise
-            except UNPARSABLE as exc:
-                return unreadable(exc, _last_answer.get(), post=True, what="request_withdrawal")
-        return await self._get(step)
-
-    async def _get(self, step: Get) -> Any:
         try:
             return await asend_with_retries(
-                lambda: get_withdrawal.asyncio_detailed(step.instruction_id, client=self._api),
-                self._plans.policy,
+                functools.partial(
+                    acall_generated,
+                    get_withdrawal.asyncio_detailed,
+                    instruction_id=step.instruction_id,
+                    client=self._api,
+                ),
+                self._core.policy,
                 what="get_withdrawal",
                 sleep=self._sleep,
             )
         except errors.WithdrawalClientError as exc:
             return exc
-        except UNPARSABLE as exc:
-            return unreadable(exc, _last_answer.get(), post=False, what="get_withdrawal")
+        except PARSE_ERRORS as exc:
+            return _looked_up(exc)
