@@ -14,7 +14,7 @@ import json
 import platform
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -199,6 +199,30 @@ def open_async_client(
 R = TypeVar("R", bound=HasStatus)
 
 
+def _retrying(policy: RetryPolicy, what: str) -> Generator[float, R | httpx.TransportError, R]:
+    """The retry loop without I/O: receives each try's outcome (an answer, or the transport
+    error it raised) and yields the pause before the next try; returns the answer to keep, or
+    raises our TransportError/Timeout when no answer ever came. Primed with ``next()``."""
+    outcome = yield 0.0
+    attempt = 0
+    while True:
+        if isinstance(outcome, httpx.TransportError):
+            delay = retry_delay(policy, attempt)
+            if delay is None:
+                raise map_transport_error(outcome, what) from outcome
+        else:
+            delay = retry_delay(
+                policy,
+                attempt,
+                status=outcome.status_code,
+                retry_after=outcome.headers.get("retry-after"),
+            )
+            if delay is None or outcome.status_code not in RETRYABLE_STATUSES:
+                return outcome
+        outcome = yield delay
+        attempt += 1
+
+
 def send_with_retries(
     send: Callable[[], R],
     policy: RetryPolicy,
@@ -211,25 +235,19 @@ def send_with_retries(
     Returns the last response (even a retryable status once retries run out, so the caller
     can map it to an error); raises our TransportError/Timeout when no answer ever came.
     """
-    attempt = 0
+    loop: Generator[float, R | httpx.TransportError, R] = _retrying(policy, what)
+    next(loop)
     while True:
         try:
-            response = send()
+            outcome: R | httpx.TransportError = send()
         except httpx.TransportError as exc:
-            delay = retry_delay(policy, attempt)
-            if delay is None:
-                raise map_transport_error(exc, what) from exc
-        else:
-            delay = retry_delay(
-                policy,
-                attempt,
-                status=response.status_code,
-                retry_after=response.headers.get("retry-after"),
-            )
-            if delay is None or response.status_code not in RETRYABLE_STATUSES:
-                return response
+            outcome = exc
+        try:
+            delay = loop.send(outcome)
+        except StopIteration as done:
+            answer: R = done.value
+            return answer
         sleep(delay)
-        attempt += 1
 
 
 async def asend_with_retries(
@@ -240,22 +258,16 @@ async def asend_with_retries(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> R:
     """The async twin of :func:`send_with_retries`; same decisions, awaited sleeps."""
-    attempt = 0
+    loop: Generator[float, R | httpx.TransportError, R] = _retrying(policy, what)
+    next(loop)
     while True:
         try:
-            response = await send()
+            outcome: R | httpx.TransportError = await send()
         except httpx.TransportError as exc:
-            delay = retry_delay(policy, attempt)
-            if delay is None:
-                raise map_transport_error(exc, what) from exc
-        else:
-            delay = retry_delay(
-                policy,
-                attempt,
-                status=response.status_code,
-                retry_after=response.headers.get("retry-after"),
-            )
-            if delay is None or response.status_code not in RETRYABLE_STATUSES:
-                return response
+            outcome = exc
+        try:
+            delay = loop.send(outcome)
+        except StopIteration as done:
+            answer: R = done.value
+            return answer
         await sleep(delay)
-        attempt += 1
