@@ -224,6 +224,7 @@ class ReddioFlows:
         stark_private_key: int | str | Secret[int] | check.StarkKeys | None,
         max_retries: int,
         clock: Callable[[], float] | None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         if base_url is None:
             if network not in NETWORKS:
@@ -232,6 +233,7 @@ class ReddioFlows:
         self.base_url = base_url
         self._policy = RetryPolicy(max_retries=max_retries)
         self._clock = clock or time.monotonic
+        self._wall_clock = wall_clock  # Unix seconds: expiration_timestamp must be ahead of it
         self._keys = None if stark_private_key is None else check.StarkKeys.of(stark_private_key)
         self.stark_key = None if self._keys is None else self._keys.stark_key
         self.api = Client(base_url=base_url)  # the generated client; the shell sets its httpx
@@ -465,8 +467,9 @@ class ReddioFlows:
         ``amount`` is a human amount (Decimal, decimal string, or int of whole tokens) unless
         ``quantized=True``. Missing values are looked up: contract info (quantum, decimals),
         the asset id (computed locally), both vault ids and the nonce. Explicit values skip
-        those lookups. A lost answer is reconciled through the signature before anything is
-        sent again; a duplicate answer resolves to the original record.
+        those lookups. ``expiration_timestamp`` is in hours since the Unix epoch and must be
+        later than the current hour. A lost answer is reconciled through the signature before
+        anything is sent again; a duplicate answer resolves to the original record.
         """
         keys = self._signing_keys()
         address = check.contract(contract_address)
@@ -474,7 +477,7 @@ class ReddioFlows:
         token = check.token_id_for(token_id, kind)
         given = check.given_amount(amount, quantized=quantized)
         to = check.receiver_hex(receiver)
-        expiry = check.expiration_hours(expiration_timestamp)
+        expiry = check.expiration_hours(expiration_timestamp, now=self._wall_clock())
         known_nonce = None if nonce is None else check.u31(nonce, "nonce")
         known_vault = None if vault_id is None else check.u31(vault_id, "vault_id")
         known_receiver_vault = (

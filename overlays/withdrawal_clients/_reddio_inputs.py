@@ -91,8 +91,14 @@ def u31(value: object, field: str) -> int:
     return value
 
 
-def expiration_hours(value: object, field: str = "expiration_timestamp") -> int:
-    """Hours since the Unix epoch, below 2^22; a seconds value is refused with a hint."""
+def expiration_hours(
+    value: object, field: str = "expiration_timestamp", *, now: float | None = None
+) -> int:
+    """Hours since the Unix epoch, below 2^22; a seconds value is refused with a hint.
+
+    With ``now`` (Unix seconds) the hour must also be later than the current one: an expired
+    transfer can only be refused. Offline signing passes no ``now`` (test vectors are old).
+    """
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(field, "must be an int: hours since the Unix epoch")
     if value < 0:
@@ -102,6 +108,12 @@ def expiration_hours(value: object, field: str = "expiration_timestamp") -> int:
             field,
             f"must be in HOURS since the Unix epoch, at most {DEFAULT_EXPIRATION} (2^22-1); "
             "the value looks like seconds or milliseconds (divide seconds by 3600)",
+        )
+    if now is not None and value <= now // 3600:
+        raise InvalidInput(
+            field,
+            f"is in the past: hours since the Unix epoch must be after the current hour "
+            f"({int(now // 3600)})",
         )
     return value
 

@@ -137,12 +137,12 @@ async def test_withdraw_to_nft_needs_no_contract_info(client: Driver, reddio: Re
 
 async def test_explicit_values_skip_every_lookup(client: Driver, reddio: Reddio) -> None:
     reddio.answer("POST", "/v1/withdrawalto", ok({"sequence_id": 7}))
-    result = await client("withdraw_to", **EXPLICIT, expiration_timestamp=500000)
+    result = await client("withdraw_to", **EXPLICIT, expiration_timestamp=4_000_000)
     assert result.sequence_id == 7
     assert len(reddio.mock.get_requests()) == 1
     (body,) = reddio.posted("/v1/withdrawalto")
     assert (body["nonce"], body["vault_id"], body["receiver_vault_id"]) == (5, "11", "22")
-    assert body["expiration_timestamp"] == 500000
+    assert body["expiration_timestamp"] == 4_000_000
     assert_signature_verifies(body)
 
 
