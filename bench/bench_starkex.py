@@ -53,9 +53,9 @@ FELTS = [(_sample("x", i, 2**251), _sample("y", i, 2**251)) for i in range(16)]
 KEYS = [_sample("key", i, starkex.EC_ORDER) for i in range(16)]
 
 
-def interleaved_rates(variants: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Operations per CPU second of each variant: REPEATS runs of about 0.2 s each, taken in
-    turn (so that other load on the machine weighs on every variant alike), median of each.
+def interleaved_rates(variants: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
+    """Operations per CPU second of each variant in REPEATS runs of about 0.2 s each, taken in
+    turn so that other load on the machine weighs on every variant alike.
 
     Variants "pure" and "fast" run with that backend selected; others run as they are. CPU
     time of this process is measured, so waiting for the CPU does not count.
@@ -72,7 +72,7 @@ def interleaved_rates(variants: dict[str, Callable[[], object]]) -> dict[str, fl
             _select(name)
             runs[name].append(number / timer.timeit(number))
     starkex.use_backend("auto")
-    return {name: statistics.median(rates) for name, rates in runs.items()}
+    return runs
 
 
 def _select(variant: str) -> None:
@@ -199,15 +199,21 @@ def main() -> None:
     ours = our_operations()
     theirs = direct_operations(fsc) if fsc is not None else {}
     results: dict[str, dict[str, float]] = {}
+    spreads = []
     for name, call in ours.items():
         variants = {"pure": call}
         if fsc is not None:
             variants |= {"fast": call, "fsc": theirs[name]}
-        results[name] = interleaved_rates(variants)
+        runs = interleaved_rates(variants)
+        results[name] = {variant: statistics.median(rates) for variant, rates in runs.items()}
+        spreads += [max(rates) / min(rates) - 1 for rates in runs.values()]
 
-    load = os.getloadavg()[0]
-    print(f"\nload average {load:.2f} on {os.cpu_count()} CPUs while measuring", end="")
-    print(": other work competes, expect noise" if load > 0.5 else "")
+    load = os.getloadavg()[0]  # this benchmark itself counts for about 1
+    print(
+        f"\nload average {load:.2f} on {os.cpu_count()} CPUs; runs of the same code differed by"
+        f" up to {max(spreads):.0%} (median {statistics.median(spreads):.0%}) between fastest"
+        " and slowest"
+    )
     print(
         f"ops per CPU second, median of {REPEATS} interleaved runs, one core;"
         " fsc = fast-stark-crypto called directly"
