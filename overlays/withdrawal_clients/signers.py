@@ -23,6 +23,7 @@ import attrs
 
 from . import errors
 from ._secret import Secret
+from .amounts import format_decimal
 
 __all__ = [
     "Eip712Field",
@@ -122,7 +123,8 @@ def _eip712_value(field: Eip712Field, withdrawal: WithdrawalToSign) -> Any:
         raise errors.InvalidInput("signer", f"struct member {field.name!r} has no value{hint}")
     if isinstance(value, Decimal):
         if field.type == "string":
-            return format(value, "f")
+            # The very text the request body carries ("1.50" is sent as "1.5").
+            return format_decimal(value)
         if field.type.startswith(("uint", "int")):
             if value != value.to_integral_value():
                 raise errors.InvalidInput(

@@ -322,3 +322,38 @@ def test_the_signer_is_asked_once_even_when_the_request_is_repeated(
     assert len(asked) == 1
     first, second = httpx_mock.get_requests(method="POST")
     assert first.content == second.content
+
+
+def test_a_string_amount_member_signs_the_text_that_is_sent(
+    httpx_mock: HTTPXMock, kit: Any
+) -> None:
+    httpx_mock.add_callback(_echo(kit))
+    layout = Eip712Layout(
+        domain={"name": "x", "chainId": 1},
+        primary_type="W",
+        fields=[("instructionId", "string", "instruction_id"), ("amount", "string", "amount")],
+    )
+    signer = Eip712Signer(KEY, layout)
+
+    with OmniaClient(kit.BASE_URL, token=kit.TOKEN) as client:
+        client.request_withdrawal(
+            order_source="ETHEREUM",
+            token_address=USDC,
+            amount="1.50",
+            instruction_id=IID,
+            signer=signer,
+        )
+
+    request = httpx_mock.get_request()
+    assert request is not None
+    body = json.loads(request.content)
+    signed = {"instructionId": body["instructionId"], "amount": body["amount"]}
+    typed = {
+        **layout.typed_data(attrs.evolve(WITHDRAWAL, amount=Decimal("1.5"))),
+        "message": signed,
+    }
+    assert body["amount"] == "1.5"
+    recovered = Account.recover_message(
+        encode_typed_data(full_message=typed), signature=body["signature"]
+    )
+    assert recovered == ADDRESS
