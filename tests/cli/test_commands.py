@@ -43,8 +43,13 @@ def sandbox_process() -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
         lines = [process.stdout.readline() for _ in range(4)]  # blocks until it has printed
         yield process, lines
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # never leave a server behind, even on failure
+                process.kill()
+                process.wait(timeout=10)
 
 
 def test_the_sandbox_command_serves_both_apis(
