@@ -543,6 +543,7 @@ class ReddioFlows:
             safe=False,
         )
         attempt = 0
+        sent_before = False  # an earlier copy may have reached Reddio
         while True:
             outcome = yield call
             retry_after = None
@@ -568,10 +569,23 @@ class ReddioFlows:
                     if not isinstance(
                         exc, errors.RateLimited | errors.ServerError | errors.MalformedResponse
                     ):
-                        raise
+                        if not sent_before:
+                            raise
+                        # The refusal of a copy (funds gone, nonce used) may be the earlier
+                        # copy's doing: it does not say the withdrawal failed.
+                        original = yield from self._resolve(signed, exc)
+                        if original is None:
+                            raise errors.OutcomeUnknown(
+                                f"{call.what}: a copy was refused after an earlier one may "
+                                "have gone through",
+                                how_to_check=_how_to_check(signed),
+                                cause=exc,
+                            ) from exc
+                        return original
                     cause, maybe_applied = exc, not isinstance(exc, errors.RateLimited)
                     retry_after = outcome.headers.get("retry-after")
             if maybe_applied:
+                sent_before = True
                 log.info("%s: answer lost (%s); looking the signature up", call.what, cause)
                 found = yield from self._resolve(signed, cause)
                 if found is not None:

@@ -237,6 +237,25 @@ async def test_repost_after_a_lost_answer_meets_the_duplicate(
     assert first == second
 
 
+@pytest.mark.parametrize("found", [[record(41, 1)], []])
+async def test_refused_repost_after_a_lost_answer_is_not_a_failure(
+    client: Driver, reddio: Reddio, found: list[dict[str, Any]]
+) -> None:
+    # The first copy went through unseen; the copy is refused because its funds are gone.
+    reddio.fail("POST", "/v1/withdrawalto", httpx.ReadTimeout("slow"))
+    reddio.answer("GET", "/v1/record/by/signature", ok([]))
+    reddio.answer("POST", "/v1/withdrawalto", failed(8, "insufficient"))
+    reddio.answer("GET", "/v1/record/by/signature", ok(found))
+    if found:
+        assert (await client("withdraw_to", **EXPLICIT)).sequence_id == 41
+    else:
+        with pytest.raises(errors.OutcomeUnknown) as caught:
+            await client("withdraw_to", **EXPLICIT)
+        assert isinstance(caught.value.cause, errors.ApiError) and caught.value.cause.code == 8
+    first, second = reddio.posted("/v1/withdrawalto")
+    assert first == second
+
+
 async def test_duplicate_without_record_is_outcome_unknown(client: Driver, reddio: Reddio) -> None:
     reddio.answer("POST", "/v1/withdrawalto", failed(13))
     reddio.answer("GET", "/v1/record/by/signature", ok([]))
