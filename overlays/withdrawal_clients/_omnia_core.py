@@ -471,7 +471,10 @@ def request_plan(
     while True:
         answer = yield Post(body)
         if _is_found(answer):
-            return withdrawal_from_answer(answer, what)
+            try:
+                return withdrawal_from_answer(answer, what)
+            except errors.MalformedResponse as exc:
+                answer = NoAnswer(exc, True)  # recorded, but unreadably: look it up
         status = int(answer.status_code) if isinstance(answer, _HTTP_ANSWERS) else None
         refused = status is not None and status < 500 and status != 429
         unsent = status == 429 or (isinstance(answer, NoAnswer) and not answer.maybe_sent)
@@ -482,7 +485,12 @@ def request_plan(
             maybe_recorded = True
             found = yield Get(iid)
             if _is_found(found):
-                return same_withdrawal(withdrawal_from_answer(found, what), body)
+                try:
+                    recorded = withdrawal_from_answer(found, what)
+                except errors.MalformedResponse as exc:
+                    found = exc  # recorded perhaps, but unreadably: the outcome stays unknown
+                else:
+                    return same_withdrawal(recorded, body)
             if not _is_not_found(found):
                 cause = found if isinstance(found, Exception) else error_from_response(found, what)
                 raise errors.OutcomeUnknown(

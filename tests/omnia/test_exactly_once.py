@@ -135,6 +135,38 @@ async def test_an_unreadable_success_answer_is_checked_by_lookup(
     assert fake_omnia.gets == 1
 
 
+async def test_a_success_answer_that_breaks_the_spec_is_checked_by_lookup(
+    omnia: Any, fake_omnia: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = fake_omnia._post
+
+    def numeric_amount(request: httpx.Request) -> httpx.Response:
+        answer = record(request)
+        return httpx.Response(200, json={**answer.json(), "amount": 5})
+
+    monkeypatch.setattr(fake_omnia, "_post", numeric_amount)
+
+    withdrawal = await omnia.request_withdrawal(instruction_id=IID)
+
+    assert withdrawal.instruction_id == IID
+    assert_same_bodies(fake_omnia, 1)
+    assert fake_omnia.gets == 1
+
+
+async def test_a_lookup_that_breaks_the_spec_leaves_the_outcome_unknown(
+    omnia: Any, fake_omnia: Any
+) -> None:
+    fake_omnia.post_script = ["lose"]
+    broken = {"instructionId": IID, "orderSource": "ETHEREUM", "tokenAddress": 7}
+    fake_omnia.get_script = [(200, {**broken, "amount": "1", "status": "PENDING"})]
+
+    with pytest.raises(errors.OutcomeUnknown) as caught:
+        await omnia.request_withdrawal(instruction_id=IID)
+
+    assert isinstance(caught.value.cause, errors.MalformedResponse)
+    assert_same_bodies(fake_omnia, 1)
+
+
 async def test_a_repeat_refused_as_a_duplicate_finds_the_recorded_withdrawal(
     omnia: Any, fake_omnia: Any
 ) -> None:
