@@ -28,6 +28,7 @@ from . import errors
 from ._shell import Sleep
 from ._transport import (
     RetryPolicy,
+    check_seconds,
     decode_json,
     map_transport_error,
     may_have_been_sent,
@@ -208,14 +209,6 @@ def request_body(withdrawal: WithdrawalToSign, signature: str) -> WithdrawalRequ
         deadline=withdrawal.deadline_ms,
         signature=signature,
     )
-
-
-def check_seconds(value: object, field: str) -> float:
-    """A positive duration in seconds, from a number or a timedelta."""
-    seconds = value.total_seconds() if isinstance(value, timedelta) else value
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds < 1e9:
-        raise errors.InvalidInput(field, "must be a positive number of seconds or a timedelta")
-    return float(seconds)
 
 
 # --- answers -----------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from ._secret import Secret
 from ._shell import Sleep
 from ._transport import (
     RetryPolicy,
+    check_seconds,
     decode_json,
     map_transport_error,
     may_have_been_sent,
@@ -363,10 +364,8 @@ class ReddioFlows:
         """Poll the record until ``until(record)`` (default: it is final); WaitTimeout after
         ``timeout`` seconds, carrying the last record seen. A record not yet visible is waited
         for. The returned record may be failed: check ``record.is_accepted``."""
-        if not timeout > 0:
-            raise errors.InvalidInput("timeout", "must be a positive number of seconds")
-        if not poll_interval > 0:
-            raise errors.InvalidInput("poll_interval", "must be a positive number of seconds")
+        timeout = check_seconds(timeout, "timeout")
+        poll_interval = check_seconds(poll_interval, "poll_interval")
         done = until or (lambda record: record.is_final)
         deadline = self._clock() + timeout
         last: Record | None = None

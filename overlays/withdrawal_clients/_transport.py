@@ -15,7 +15,7 @@ import platform
 import random
 import time
 from collections.abc import Awaitable, Callable, Generator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 import attrs
@@ -28,6 +28,7 @@ __all__ = [
     "RETRYABLE_STATUSES",
     "RetryPolicy",
     "asend_with_retries",
+    "check_seconds",
     "decode_json",
     "map_transport_error",
     "may_have_been_sent",
@@ -66,6 +67,14 @@ class HasStatus(Protocol):
     def status_code(self) -> int: ...
     @property
     def headers(self) -> httpx.Headers | Any: ...
+
+
+def check_seconds(value: object, field: str) -> float:
+    """A positive duration in seconds, from a number or a timedelta."""
+    seconds = value.total_seconds() if isinstance(value, timedelta) else value
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds < 1e9:
+        raise errors.InvalidInput(field, "must be a positive number of seconds or a timedelta")
+    return float(seconds)
 
 
 def user_agent() -> str:

@@ -365,3 +365,16 @@ async def test_a_callers_transport_is_used(sleeps: Sleeps) -> None:
     with ReddioClient(transport=httpx.MockTransport(handler), stark_private_key=PRIVATE_KEY) as c:
         assert c.nonce() == 11
     assert seen == [f"https://api-dev.reddio.com/v1/nonce?stark_key={STARK_KEY}"]
+
+
+BAD_DURATIONS = [("timeout", "60"), ("timeout", 0), ("poll_interval", None), ("poll_interval", -1)]
+
+
+@pytest.mark.parametrize(("field", "value"), BAD_DURATIONS)
+def test_wait_for_record_refuses_bad_durations_unsent(field: str, value: object) -> None:
+    def no_request(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("nothing may be sent")
+
+    client = ReddioClient("http://reddio.test", transport=httpx.MockTransport(no_request))
+    with client, pytest.raises(errors.InvalidInput, match=field):
+        client.wait_for_record(1, **{field: value})  # type: ignore[arg-type]
