@@ -150,14 +150,18 @@ def decode_json(content: bytes, *, http_status: int | None, what: str) -> Any:
         ) from None
 
 
-def open_sync_client(
+HttpClient = TypeVar("HttpClient", httpx.Client, httpx.AsyncClient)
+
+
+def _own_or_adopt(
+    kind: type[HttpClient],
     *,
     base_url: str,
     timeout: float | httpx.Timeout | None,
-    transport: httpx.BaseTransport | None,
-    http_client: httpx.Client | None,
-    headers: dict[str, str] | None = None,
-) -> tuple[httpx.Client, bool]:
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
+    http_client: HttpClient | None,
+    headers: dict[str, str] | None,
+) -> tuple[HttpClient, bool]:
     """The httpx client a convenience client uses, and whether it owns (must close) it.
 
     A caller's own client is used as it is; only a missing base URL is filled in.
@@ -168,14 +172,31 @@ def open_sync_client(
         if not str(http_client.base_url):
             http_client.base_url = httpx.URL(base_url)
         return http_client, False
-    return (
-        httpx.Client(
-            base_url=base_url,
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            transport=transport,
-            headers={"User-Agent": user_agent(), **(headers or {})},
-        ),
-        True,
+    built = kind(
+        base_url=base_url,
+        timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+        transport=transport,  # type: ignore[arg-type]  # kind and transport match (see callers)
+        headers={"User-Agent": user_agent(), **(headers or {})},
+    )
+    return built, True
+
+
+def open_sync_client(
+    *,
+    base_url: str,
+    timeout: float | httpx.Timeout | None,
+    transport: httpx.BaseTransport | None,
+    http_client: httpx.Client | None,
+    headers: dict[str, str] | None = None,
+) -> tuple[httpx.Client, bool]:
+    """The blocking httpx client to use, and whether we own it (see :func:`_own_or_adopt`)."""
+    return _own_or_adopt(
+        httpx.Client,
+        base_url=base_url,
+        timeout=timeout,
+        transport=transport,
+        http_client=http_client,
+        headers=headers,
     )
 
 
@@ -187,21 +208,14 @@ def open_async_client(
     http_client: httpx.AsyncClient | None,
     headers: dict[str, str] | None = None,
 ) -> tuple[httpx.AsyncClient, bool]:
-    """The async twin of :func:`open_sync_client`."""
-    if http_client is not None:
-        if transport is not None:
-            raise errors.InvalidInput("transport", "give either transport or http_client, not both")
-        if not str(http_client.base_url):
-            http_client.base_url = httpx.URL(base_url)
-        return http_client, False
-    return (
-        httpx.AsyncClient(
-            base_url=base_url,
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            transport=transport,
-            headers={"User-Agent": user_agent(), **(headers or {})},
-        ),
-        True,
+    """The async httpx client to use, and whether we own it (see :func:`_own_or_adopt`)."""
+    return _own_or_adopt(
+        httpx.AsyncClient,
+        base_url=base_url,
+        timeout=timeout,
+        transport=transport,
+        http_client=http_client,
+        headers=headers,
     )
 
 
