@@ -490,6 +490,7 @@ def request_plan(
                     f"{what}: could not find out whether withdrawal {iid!r} was recorded",
                     how_to_check=how_to_check,
                     cause=cause,
+                    request_body=body.to_dict(),
                 )
             if refused:  # nothing recorded, and this very request is refused: that stands
                 raise error_from_response(answer, what)
@@ -503,6 +504,7 @@ def request_plan(
                     f"{what}: gave up on withdrawal {iid!r} after {retries + 1} attempts",
                     how_to_check=how_to_check,
                     cause=transport_error,
+                    request_body=body.to_dict(),
                 )
             if isinstance(transport_error, httpx.TransportError):
                 raise map_transport_error(transport_error, what) from transport_error

@@ -433,12 +433,14 @@ class ReddioFlows:
                         f"{call.what}: the answer was a failure that may follow the withdrawal",
                         how_to_check=how,
                         cause=exc,
+                        request_body=body,
                     ) from exc
             if may_have_been_sent(outcome.error):
                 raise errors.OutcomeUnknown(
                     f"{call.what}: no answer after sending ({type(outcome.error).__name__})",
                     how_to_check=how,
                     cause=outcome.error,
+                    request_body=body,
                 ) from outcome.error
             delay = retry_delay(self._policy, attempt)
             if delay is None:
@@ -563,6 +565,7 @@ class ReddioFlows:
                                 f"{call.what}: Reddio reports a duplicate but has no record yet",
                                 how_to_check=_how_to_check(signed),
                                 cause=exc,
+                                request_body=signed.to_dict(),
                             ) from exc
                         return original
                     if not isinstance(
@@ -579,6 +582,7 @@ class ReddioFlows:
                                 "have gone through",
                                 how_to_check=_how_to_check(signed),
                                 cause=exc,
+                                request_body=signed.to_dict(),
                             ) from exc
                         return original
                     cause, maybe_applied = exc, not isinstance(exc, errors.RateLimited)
@@ -596,6 +600,7 @@ class ReddioFlows:
                         f"{call.what}: no answer, and no record for its signature yet",
                         how_to_check=_how_to_check(signed),
                         cause=cause,
+                        request_body=signed.to_dict(),
                     ) from cause
                 raise cause
             log.info("%s: sending the same signed body again in %.2f s", call.what, delay)
@@ -615,6 +620,7 @@ class ReddioFlows:
                 "POST /v1/withdrawalto: the outcome is unknown and the signature lookup failed",
                 how_to_check=_how_to_check(signed),
                 cause=cause,
+                request_body=signed.to_dict(),
             ) from exc
         if record is None:
             return None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+# Per process, so equal secrets hash alike here and their hashes mean nothing elsewhere.
+_HASH_KEY = secrets.token_bytes(32)
 
 
 class Secret(Generic[T]):
@@ -27,7 +31,8 @@ class Secret(Generic[T]):
         return isinstance(other, Secret) and other._value == self._value
 
     def __hash__(self) -> int:
-        return hash(self._value)
+        # hash(int) is the value mod 2^61-1: a hash must reveal nothing of the secret.
+        return hash(hashlib.blake2b(repr(self._value).encode(), key=_HASH_KEY).digest())
 
     def __reduce__(self) -> str | tuple[object, ...]:  # keep secrets out of pickles too
         raise TypeError("Secret values cannot be pickled")

@@ -6,11 +6,38 @@ secrets (private keys, tokens): only field names, rules, codes and server text.
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Mapping
 from typing import Any
 
 
+def _rebuilt(cls: type[WithdrawalClientError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
+def _picklable(value: Any) -> Any:
+    """``value`` itself when it pickles, else its text: an error must cross a process pool
+    even when its cause (an httpx error holding a live request) cannot."""
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return f"{type(value).__name__}: {value}"
+    return value
+
+
 class WithdrawalClientError(Exception):
-    """Base class of every error raised by withdrawal_clients."""
+    """Base class of every error raised by withdrawal_clients.
+
+    Every subclass survives pickling with its attributes (keyword-only constructors defeat
+    ``Exception``'s default, which replays only the positional message).
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {name: _picklable(value) for name, value in self.__dict__.items()}
+        return (_rebuilt, (type(self), self.args, state))
 
 
 class InvalidInput(WithdrawalClientError, ValueError):
@@ -111,12 +138,22 @@ class WaitTimeout(Timeout):
 class OutcomeUnknown(WithdrawalClientError):
     """A write may or may not have taken effect, and it could not be found out safely.
 
-    ``how_to_check`` tells the caller how to find out before trying again.
+    ``how_to_check`` tells the caller how to find out before trying again. ``request_body`` is
+    the exact body that may have been applied (the signed withdrawalto, or the Omnia request
+    with its instruction id): what is needed to look it up or to re-post that very body.
     """
 
-    def __init__(self, message: str, *, how_to_check: str, cause: BaseException | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        how_to_check: str,
+        cause: BaseException | None = None,
+        request_body: Mapping[str, Any] | None = None,
+    ):
         self.how_to_check = how_to_check
         self.cause = cause
+        self.request_body = None if request_body is None else dict(request_body)
         super().__init__(f"{message}; {how_to_check}")
 
 
