@@ -221,6 +221,8 @@ def given_amount(value: object, *, quantized: bool, field: str = "amount") -> Gi
     A float is refused (it is rarely the number the caller meant). An int is a number of whole
     tokens unless ``quantized`` says it is already in quantized units.
     """
+    if not isinstance(quantized, bool):  # "false" and 0 would read as a choice they are not
+        raise InvalidInput("quantized", "must be True or False")
     if isinstance(value, float):
         raise InvalidInput(field, "must be a Decimal, a decimal string or an int, never a float")
     if isinstance(value, bool):
