@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from . import amounts, starkex
+from ._rules import decimal_int
 from ._secret import Secret
 from .errors import InvalidInput
 
@@ -29,6 +30,7 @@ __all__ = [
 U31 = 2**31  # vault ids and nonces are packed into 31 bits of the signed message
 U251 = 2**251  # asset ids, stark keys and signed integers are field elements below 2^251
 MAX_QUANTIZED = 2**63 - 1  # the amount is packed into 63 bits
+U256 = 2**256  # an ERC721 token id is a uint256
 DEFAULT_EXPIRATION = 2**22 - 1  # hours since the epoch; every official SDK's default
 # Reddio's asset kinds; fungible ones move amounts, the others move one token.
 FUNGIBLE_KINDS = frozenset({"ETH", "ERC20"})
@@ -37,7 +39,6 @@ _KIND_ALIASES = {"MINTABLE_ERC721": "ERC721M"}  # StarkEx's name for Reddio's ER
 
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
-_DIGITS = re.compile(r"[0-9]+")
 
 
 def hex_int(value: object, field: str, *, bound: int = U251, bound_text: str = "2^251") -> int:
@@ -82,12 +83,13 @@ def stark_key_hex(value: object, field: str = "stark_key") -> str:
 
 def u31(value: object, field: str) -> int:
     """A vault id or nonce: an int (or decimal string) in [0, 2^31)."""
-    if isinstance(value, str) and _DIGITS.fullmatch(value):
-        value = int(value)
+    type_rule, range_rule = "must be an int (or a decimal string)", "must be in [0, 2^31)"
+    if isinstance(value, str):
+        return decimal_int(value, field, below=U31, type_rule=type_rule, range_rule=range_rule)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field, "must be an int (or a decimal string)")
+        raise InvalidInput(field, type_rule)
     if not 0 <= value < U31:
-        raise InvalidInput(field, "must be in [0, 2^31)")
+        raise InvalidInput(field, range_rule)
     return value
 
 
@@ -133,11 +135,16 @@ def token_id_for(value: object, kind: str, field: str = "token_id") -> str:
         if value not in (None, ""):
             raise InvalidInput(field, f"must be empty for {kind}")
         return ""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if isinstance(value, str) and _DIGITS.fullmatch(value):
-        return value
-    raise InvalidInput(field, f"is required for {kind}: a non-negative int or decimal string")
+    type_rule = f"is required for {kind}: a non-negative int or decimal string"
+    range_rule = "must be below 2^256 (a uint256)"
+    if isinstance(value, str):
+        number = decimal_int(value, field, below=U256, type_rule=type_rule, range_rule=range_rule)
+        return str(number)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(field, type_rule)
+    if value >= U256:
+        raise InvalidInput(field, range_rule)
+    return str(value)
 
 
 @attrs.frozen(repr=False)
@@ -221,6 +228,8 @@ def given_amount(value: object, *, quantized: bool, field: str = "amount") -> Gi
     A float is refused (it is rarely the number the caller meant). An int is a number of whole
     tokens unless ``quantized`` says it is already in quantized units.
     """
+    if not isinstance(quantized, bool):  # "false" and 0 would read as a choice they are not
+        raise InvalidInput("quantized", "must be True or False")
     if isinstance(value, float):
         raise InvalidInput(field, "must be a Decimal, a decimal string or an int, never a float")
     if isinstance(value, bool):

@@ -16,26 +16,31 @@ QUANTIZED_BOUND = 2**63  # StarkEx amounts are 63-bit
 MAX_DECIMALS = 255  # ERC20 decimals is a uint8
 _UINT256 = 2**256
 _SIZE_LIMIT = 400  # digits and |exponent|: far beyond any token, small enough to stay cheap
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only (\d would take Arabic-Indic or full-width ones); no surrounding spaces.
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def to_decimal(value: object, field: str) -> Decimal:
     """An exact Decimal from a Decimal, an int or a decimal string ("5.67", "1e-6").
 
-    Floats, bools, NaN, infinities, absurdly long numbers and anything else are refused with
-    InvalidInput.
+    Floats, bools, NaN, infinities, absurdly long numbers, magnitudes of 2^256 or more (no
+    token holds that many; an ERC20 balance is a uint256), text with spaces or non-ASCII digits
+    and anything else are refused with InvalidInput.
     """
     if isinstance(value, (bool, float)):
         raise InvalidInput(
             field, f"must be a Decimal, int or decimal string, not {type(value).__name__}"
         )
     if isinstance(value, int):
+        if not -_UINT256 < value < _UINT256:
+            raise InvalidInput(field, "is too large: its magnitude must be below 2^256")
         return Decimal(value)
     if isinstance(value, str):
-        text = value.strip()
-        if _DECIMAL_TEXT.fullmatch(text) is None:
-            raise InvalidInput(field, "must be a decimal number such as 5.67")
-        value = Decimal(text)
+        if _DECIMAL_TEXT.fullmatch(value) is None:
+            raise InvalidInput(
+                field, "must be a decimal number such as 5.67 (ASCII digits, no spaces)"
+            )
+        value = Decimal(value)
     if not isinstance(value, Decimal):
         raise InvalidInput(
             field, f"must be a Decimal, int or decimal string, not {type(value).__name__}"
@@ -45,6 +50,8 @@ def to_decimal(value: object, field: str) -> Decimal:
     _, digits, exponent = value.as_tuple()
     if len(digits) > _SIZE_LIMIT or abs(int(exponent)) > _SIZE_LIMIT:
         raise InvalidInput(field, f"must have at most {_SIZE_LIMIT} digits and exponent")
+    if abs(value) >= _UINT256:
+        raise InvalidInput(field, "is too large: its magnitude must be below 2^256")
     return value
 
 

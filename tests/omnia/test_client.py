@@ -63,7 +63,7 @@ async def test_request_withdrawal_sends_the_documented_body(
 
 @pytest.mark.parametrize(
     ("amount", "sent"),
-    [(5, "5"), ("0.000001", "0.000001"), (Decimal("1E+2"), "100"), (" 12.50 ", "12.5")],
+    [(5, "5"), ("0.000001", "0.000001"), (Decimal("1E+2"), "100"), ("12.50", "12.5")],
 )
 async def test_amounts_are_sent_as_plain_decimal_strings(
     amount: object, sent: str, omnia: Any, httpx_mock: HTTPXMock, kit: SimpleNamespace
