@@ -46,9 +46,11 @@ _LAZY = {
         ],
         "reddio",
     ),
-    **dict.fromkeys(["AsyncOmniaClient", "OmniaClient", "Withdrawal"], "omnia"),
     **dict.fromkeys(
         [
+            "AsyncOmniaClient",
+            "OmniaClient",
+            "Withdrawal",
             "Eip712Field",
             "Eip712Layout",
             "Eip712Signer",
@@ -56,14 +58,24 @@ _LAZY = {
             "WithdrawalSigner",
             "WithdrawalToSign",
         ],
-        "signers",
+        "omnia",
     ),
     **dict.fromkeys(["dequantize", "quantize"], "amounts"),
 }
 
 if TYPE_CHECKING:
     from .amounts import dequantize, quantize
-    from .omnia import AsyncOmniaClient, OmniaClient, Withdrawal
+    from .omnia import (
+        AsyncOmniaClient,
+        Eip712Field,
+        Eip712Layout,
+        Eip712Signer,
+        ExternalSigner,
+        OmniaClient,
+        Withdrawal,
+        WithdrawalSigner,
+        WithdrawalToSign,
+    )
     from .reddio import (
         AsyncReddioClient,
         ContractInfo,
@@ -75,14 +87,6 @@ if TYPE_CHECKING:
         WithdrawableAsset,
         WithdrawalResult,
         build_withdrawal_to,
-    )
-    from .signers import (
-        Eip712Field,
-        Eip712Layout,
-        Eip712Signer,
-        ExternalSigner,
-        WithdrawalSigner,
-        WithdrawalToSign,
     )
 
 

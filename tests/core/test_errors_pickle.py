@@ -7,7 +7,7 @@ import pickle
 import httpx
 import pytest
 from withdrawal_clients import errors
-from withdrawal_clients._secret import Secret
+from withdrawal_clients._core.secret import Secret
 
 SIGNED_BODY = {"nonce": 7, "signature": {"r": "0x1", "s": "0x2"}, "amount": "1000"}
 

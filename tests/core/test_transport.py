@@ -7,9 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
-from withdrawal_clients import _transport, errors
-from withdrawal_clients._secret import Secret
-from withdrawal_clients._transport import RetryPolicy, retry_delay
+from withdrawal_clients import errors
+from withdrawal_clients._core import transport as _transport
+from withdrawal_clients._core.answers import read_json
+from withdrawal_clients._core.secret import Secret
+from withdrawal_clients._core.steps import Answer
+from withdrawal_clients._core.transport import RetryPolicy, retry_delay
 
 NO_JITTER = RetryPolicy(max_retries=3, backoff_base=0.5, backoff_cap=3.0, jitter=False)
 
@@ -136,33 +139,35 @@ def test_only_connection_failures_prove_nothing_was_sent() -> None:
 @pytest.mark.parametrize(
     "body", [b"<html><body>502 Bad Gateway</body></html>", b'{"status": "OK"', b"\xff\xfe"]
 )
-def test_decode_json_turns_bad_bodies_into_malformed_response(body: bytes) -> None:
+def test_read_json_turns_bad_bodies_into_malformed_response(body: bytes) -> None:
     with pytest.raises(errors.MalformedResponse) as caught:
-        _transport.decode_json(body, http_status=502, what="GET /v1/nonce")
+        read_json(Answer(502, httpx.Headers(), body), "GET /v1/nonce")
     assert caught.value.http_status == 502
     assert caught.value.body == body
     assert "GET /v1/nonce" in str(caught.value)
 
 
 def test_open_client_owns_only_what_it_created() -> None:
-    client, owned = _transport.open_sync_client(
-        base_url="http://api.test/base", timeout=3.0, transport=None, http_client=None
+    client, owned = _transport.open_http(
+        httpx.Client, timeout=3.0, transport=None, http_client=None
     )
     assert owned
     assert client.headers["User-Agent"].startswith("withdrawal-clients/")
     client.close()
 
     mine = httpx.Client()
-    adopted, owned = _transport.open_sync_client(
-        base_url="http://api.test/base", timeout=None, transport=None, http_client=mine
+    before = (mine.base_url, dict(mine.headers), mine.auth, dict(mine.event_hooks))
+    adopted, owned = _transport.open_http(
+        httpx.Client, timeout=None, transport=None, http_client=mine
     )
     assert adopted is mine and not owned
-    assert str(mine.base_url) == "http://api.test/base/"
+    assert (mine.base_url, dict(mine.headers), mine.auth, dict(mine.event_hooks)) == before
+    assert _transport.base_url_for(None, mine, "http://api.test/base/") == "http://api.test/base"
     mine.close()
 
     with pytest.raises(errors.InvalidInput, match="transport"):
-        _transport.open_sync_client(
-            base_url="http://x",
+        _transport.open_http(
+            httpx.Client,
             timeout=None,
             transport=httpx.MockTransport(lambda r: httpx.Response(200)),
             http_client=httpx.Client(),

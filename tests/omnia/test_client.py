@@ -17,7 +17,7 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 from withdrawal_clients import errors
-from withdrawal_clients._secret import Secret
+from withdrawal_clients._core.secret import Secret
 from withdrawal_clients.omnia import AsyncOmniaClient, OmniaClient, Withdrawal
 
 pytestmark = pytest.mark.anyio
@@ -245,12 +245,12 @@ async def test_get_withdrawal_documented_errors(
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])
-async def test_a_non_json_error_body_is_a_malformed_response(
+async def test_a_non_json_error_body_is_judged_by_its_status(
     method: str, omnia: Any, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(method=method, status_code=403, text="<html>Forbidden</html>")
 
-    with pytest.raises(errors.MalformedResponse) as caught:
+    with pytest.raises(errors.PermissionDenied) as caught:
         if method == "POST":
             await omnia.request_withdrawal(instruction_id=IID)
         else:
@@ -522,9 +522,9 @@ def test_environments_choose_the_documented_servers(kit: SimpleNamespace) -> Non
         urls = [repr(demo), repr(production), repr(custom)]
 
     assert urls == [
-        "OmniaClient(base_url='https://api.demo.omniaexchange.com/api/')",
-        "OmniaClient(base_url='https://api.production.omniaexchange.com/api/')",
-        "OmniaClient(base_url='https://proxy.test/omnia/')",
+        "OmniaClient(base_url='https://api.demo.omniaexchange.com/api')",
+        "OmniaClient(base_url='https://api.production.omniaexchange.com/api')",
+        "OmniaClient(base_url='https://proxy.test/omnia')",
     ]
 
 

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from http import HTTPStatus
 
 import httpx
 import pytest
 from eth_utils import to_checksum_address
 from hypothesis import given
 from hypothesis import strategies as st
-from omnia_client.models import Withdrawal as WithdrawalModel
-from omnia_client.models import WithdrawalRequest
-from omnia_client.types import Response
 from withdrawal_clients import errors
-from withdrawal_clients._omnia_core import (
-    Get,
-    NoAnswer,
-    Post,
-    RawAnswer,
-    Sleep,
-    Withdrawal,
-    eip55,
-    error_from_response,
-    request_plan,
-    to_base_units,
-)
-from withdrawal_clients._transport import RetryPolicy
-from withdrawal_clients.signers import WithdrawalToSign
+from withdrawal_clients._core.rules import eip55
+from withdrawal_clients._core.steps import Answer, NoAnswer, Request, Sleep
+from withdrawal_clients._core.transport import RetryPolicy
+from withdrawal_clients.omnia.inputs import to_base_units
+from withdrawal_clients.omnia.plans import OmniaPlans
+from withdrawal_clients.omnia.plans import failure as error_from_response
+from withdrawal_clients.omnia.results import Withdrawal
+from withdrawal_clients.omnia.signers import WithdrawalToSign
 
 IID = "9a1f0c4e-2b7d-4e8a-9c3f-5d6e7f8a9b0c"
 USDC = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"
@@ -51,8 +41,8 @@ def test_base_units_refuse_extra_precision() -> None:
         to_base_units(Decimal("0.0000001"), 6)
 
 
-def answer(status: int, body: bytes = b"", **headers: str) -> RawAnswer:
-    return RawAnswer(status, body, headers)
+def answer(status: int, body: bytes = b"", **headers: str) -> Answer:
+    return Answer(status, httpx.Headers(headers), body)
 
 
 @pytest.mark.parametrize(
@@ -75,14 +65,16 @@ def test_error_kinds_by_status(status: int, kind: type[errors.ApiError]) -> None
     assert (error.code, error.description, error.http_status) == ("C", "op: D", status)
 
 
-def test_a_proxy_page_on_5xx_is_a_server_error_and_on_4xx_malformed() -> None:
+def test_a_proxy_page_is_judged_by_its_status_and_quoted() -> None:
+    # One rule for both APIs: the status says what happened, whatever the body.
     page = b"<html>Bad gateway</html>"
 
     assert type(error_from_response(answer(502, page), "op")) is errors.ServerError
-    malformed = error_from_response(answer(404, page), "op")
-    assert type(malformed) is errors.MalformedResponse and malformed.http_status == 404
+    missing = error_from_response(answer(404, page), "op")
+    assert type(missing) is errors.NotFound and missing.http_status == 404
+    assert missing.body == page and "<html>Bad gateway" in str(missing)
     not_an_object = error_from_response(answer(400, b'["x"]'), "op")
-    assert type(not_an_object) is errors.MalformedResponse
+    assert type(not_an_object) is errors.BadRequest and not_an_object.code is None
 
 
 def test_completed_wins_over_a_stale_rejection_reason() -> None:
@@ -118,21 +110,20 @@ FOUND = {
 }
 
 
-def found_answer() -> Response[WithdrawalModel]:
-    return Response(
-        status_code=HTTPStatus.OK,
-        content=json.dumps(FOUND).encode(),
-        headers={},
-        parsed=WithdrawalModel.from_dict(FOUND),
-    )
+def found_answer() -> Answer:
+    return answer(200, json.dumps(FOUND).encode())
 
 
 def test_the_plan_looks_up_before_repeating_and_repeats_the_same_body() -> None:
-    plan = request_plan(TO_SIGN, "0x" + "ab" * 65, None, RetryPolicy(max_retries=2, jitter=False))
+    plans = OmniaPlans(max_retries=2, clock=lambda: 0.0, wall_clock_ms=lambda: 0)
+    plans.policy = RetryPolicy(max_retries=2, jitter=False)
+    plan = plans.post(TO_SIGN, "0x" + "ab" * 65)
 
     first = next(plan)
-    assert isinstance(first, Post) and isinstance(first.body, WithdrawalRequest)
-    assert plan.send(NoAnswer(httpx.ReadTimeout("lost"), True)) == Get(IID)
+    assert isinstance(first, Request) and first.method == "POST" and not first.safe
+    assert first.json["instructionId"] == IID
+    lookup = plan.send(NoAnswer(errors.Timeout("lost"), True))
+    assert isinstance(lookup, Request) and lookup.method == "GET" and lookup.path.endswith(IID)
     assert plan.send(answer(404, b'{"code": "UNKNOWN_WITHDRAWAL_REQUEST"}')) == Sleep(0.25)
     again = plan.send(None)
     assert again == first

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from pytest_httpx import HTTPXMock
 from withdrawal_clients import errors
-from withdrawal_clients._omnia_core import resolve_deadline
-from withdrawal_clients.signers import ExternalSigner
+from withdrawal_clients.omnia.inputs import resolve_deadline
+from withdrawal_clients.omnia.signers import ExternalSigner
 
 pytestmark = pytest.mark.anyio
 

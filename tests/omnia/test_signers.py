@@ -15,9 +15,9 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from pytest_httpx import HTTPXMock
 from withdrawal_clients import errors
-from withdrawal_clients._secret import Secret
+from withdrawal_clients._core.secret import Secret
 from withdrawal_clients.omnia import AsyncOmniaClient, OmniaClient
-from withdrawal_clients.signers import (
+from withdrawal_clients.omnia.signers import (
     Eip712Field,
     Eip712Layout,
     Eip712Signer,

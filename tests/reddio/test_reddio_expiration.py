@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from reddio_support import EXPLICIT, PRIVATE_KEY, Driver, Reddio, ok
 from withdrawal_clients import errors
-from withdrawal_clients._reddio_core import Call, ReddioFlows
-from withdrawal_clients._reddio_inputs import DEFAULT_EXPIRATION, expiration_hours
+from withdrawal_clients._core.steps import Request
+from withdrawal_clients.reddio.inputs import DEFAULT_EXPIRATION, expiration_hours
+from withdrawal_clients.reddio.plans import ReddioPlans
 
 HOUR = 3600
 NOW_HOUR = 490_000  # 2025-11-24T16:00Z: any fixed hour will do, the clock is given
@@ -59,28 +60,26 @@ def test_seconds_and_milliseconds_are_told_to_be_hours(value: int, now: float | 
     assert "seconds or milliseconds" in caught.value.rule
 
 
-def flows(now: float) -> ReddioFlows:
-    return ReddioFlows(
-        None,
-        network="testnet",
-        stark_private_key=PRIVATE_KEY,
-        max_retries=0,
-        clock=None,
-        wall_clock=lambda: now,
+def flows(now: float) -> ReddioPlans:
+    return ReddioPlans(
+        stark_private_key=PRIVATE_KEY, max_retries=0, clock=None, wall_clock=lambda: now
     )
+
+
+PLAN_ARGS = {**EXPLICIT, "token_id": None}
 
 
 def test_withdraw_to_reads_the_injected_wall_clock() -> None:
     now = NOW_HOUR * HOUR
-    refused = flows(now).withdraw_to(**EXPLICIT, expiration_timestamp=NOW_HOUR)
+    refused = flows(now).withdraw_to(**PLAN_ARGS, expiration_timestamp=NOW_HOUR)
     with pytest.raises(errors.InvalidInput) as caught:
         next(refused)
     assert caught.value.field == "expiration_timestamp"
 
-    accepted = flows(now).withdraw_to(**EXPLICIT, expiration_timestamp=NOW_HOUR + 1)
+    accepted = flows(now).withdraw_to(**PLAN_ARGS, expiration_timestamp=NOW_HOUR + 1)
     step = next(accepted)  # every value is explicit: the first step is the POST
-    assert isinstance(step, Call) and step.what == "POST /v1/withdrawalto"
-    assert step.kwargs["body"].expiration_timestamp == NOW_HOUR + 1
+    assert isinstance(step, Request) and step.what == "POST /v1/withdrawalto"
+    assert step.json["expiration_timestamp"] == NOW_HOUR + 1
 
 
 @pytest.mark.anyio

@@ -253,7 +253,7 @@ def test_build_withdrawal_to_matches_starkwares_vector() -> None:
 
 
 def test_build_withdrawal_to_accepts_hex_secret_and_derived_keys() -> None:
-    from withdrawal_clients._secret import Secret
+    from withdrawal_clients._core.secret import Secret
 
     keys = StarkKeys.of(VECTOR["private_key"])
     assert keys.stark_key == VECTOR["public_key"]
@@ -343,7 +343,7 @@ async def test_private_key_never_shows(
         repr(client.client),
         str(client.client),
         repr(vars(client.client)),
-        repr(vars(client.client._flows)),
+        repr(vars(client.client._plans)),
         str(caught.value),
         repr(caught.value),
         caught.value.how_to_check,
@@ -369,7 +369,7 @@ def test_bad_private_key_errors_do_not_quote_it(key: Any) -> None:
 
 def test_clients_cannot_be_pickled_with_their_key() -> None:
     with pytest.raises(TypeError):
-        pickle.dumps(ReddioClient(stark_private_key=PRIVATE_KEY)._flows._keys)
+        pickle.dumps(ReddioClient(stark_private_key=PRIVATE_KEY)._plans.keys)
 
 
 # --- keys from an Ethereum wallet -----------------------------------------------------------

@@ -169,7 +169,7 @@ async def test_wait_for_record_times_out_with_last_seen(
     async def atick(seconds: float) -> None:
         tick(seconds)
 
-    client.client._sleep = tick if client.mode == "sync" else atick
+    client.client._driver.sleep = tick if client.mode == "sync" else atick
     for _ in range(4):  # at t = 0, 4, 8 and 10
         reddio.answer("GET", "/v1/record", ok([record(42, 1)]))
     with pytest.raises(errors.WaitTimeout) as caught:
@@ -346,7 +346,7 @@ def test_stark_key_is_derived_from_the_private_key() -> None:
 
 def test_owned_client_is_closed_and_a_callers_is_not() -> None:
     with ReddioClient() as client:
-        owned = client._http
+        owned = client._driver.http
     assert owned.is_closed
     mine = httpx.Client(base_url="http://127.0.0.1:9")
     with ReddioClient(http_client=mine) as client:

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from withdrawal_clients.omnia import OmniaClient
+from withdrawal_clients.omnia.signers import Eip712Layout, Eip712Signer, WithdrawalToSign
 from withdrawal_clients.sandbox import (
     ManualClock,
     Sandbox,
@@ -15,7 +16,6 @@ from withdrawal_clients.sandbox import (
     eip712_signature_check,
     eip712_signer_of,
 )
-from withdrawal_clients.signers import Eip712Layout, Eip712Signer, WithdrawalToSign
 
 WITHDRAWALS = "/omnia/api/v2/withdrawals"
 

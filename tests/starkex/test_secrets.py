@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from withdrawal_clients._secret import Secret
+from withdrawal_clients._core.secret import Secret
 from withdrawal_clients.errors import InvalidInput
 from withdrawal_clients.starkex import (
     get_private_key_from_eth_signature,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from withdrawal_clients._secret import Secret
+from withdrawal_clients._core.secret import Secret
 from withdrawal_clients.errors import InvalidInput
 from withdrawal_clients.starkex import (
     get_conditional_transfer_msg_hash,

@@ -37,7 +37,7 @@ DEMO_DOMAIN: dict[str, Any] = {"name": "withdrawal-clients demo", "version": "1"
 
 def _layout() -> Any:
     """The EIP-712 layout the demo signs with (an example: Omnia publishes none)."""
-    from ..signers import Eip712Layout
+    from ..omnia.signers import Eip712Layout
 
     return Eip712Layout(
         domain=DEMO_DOMAIN,
@@ -54,7 +54,7 @@ def _layout() -> Any:
 
 def _eip712_signer() -> Any | None:
     try:
-        from ..signers import Eip712Signer
+        from ..omnia.signers import Eip712Signer
 
         return Eip712Signer(DEMO_ETH_KEY, _layout())
     except ImportError:  # no eth-account: the [eth] extra is not installed

@@ -20,7 +20,7 @@ from ._clock import Clock
 from ._config import OmniaSignatureCheck, SandboxConfig
 
 if TYPE_CHECKING:
-    from ..signers import Eip712Layout
+    from ..omnia.signers import Eip712Layout
 
 Reply = tuple[int, dict[str, Any]]
 
@@ -156,7 +156,7 @@ def eip712_signer_of(body: Mapping[str, Any], layout: Eip712Layout) -> str | Non
     from eth_account import Account
     from eth_account.messages import encode_typed_data
 
-    from ..signers import WithdrawalToSign
+    from ..omnia.signers import WithdrawalToSign
 
     withdrawal = WithdrawalToSign(
         instruction_id=body["instructionId"],

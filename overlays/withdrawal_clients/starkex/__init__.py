@@ -16,7 +16,7 @@ own messages on its own machine; do not use it where an attacker can time the si
 from __future__ import annotations
 
 from ._fast import backend, use_backend
-from .assets import AssetKind, get_asset_id, get_asset_type
+from .assets import AssetKind, get_asset_id, get_asset_type, parse_asset_kind
 from .curve import ALPHA, BETA, EC_ORDER, FIELD_PRIME
 from .ecdsa import sign, verify
 from .keys import (
@@ -51,6 +51,7 @@ __all__ = [
     "get_transfer_msg_hash_with_fee",
     "grind_key",
     "layer2_key_typed_data",
+    "parse_asset_kind",
     "pedersen_hash",
     "private_to_stark_key",
     "sign",

@@ -6,7 +6,7 @@ argument and the rule, never the value: some of the values are private keys.
 
 from __future__ import annotations
 
-from .._secret import Secret
+from .._core.secret import Secret
 from ..errors import InvalidInput
 from .curve import N
 

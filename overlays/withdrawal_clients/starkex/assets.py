@@ -8,9 +8,9 @@ bit 250 set. Keccak-256 is Ethereum's (pycryptodome), not hashlib's sha3_256.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
+from .._core.rules import eth_address
 from ..errors import InvalidInput
 from ._checks import in_range
 
@@ -33,7 +33,6 @@ _SELECTORS = {
 }
 _ALIASES = {"ERC721M": AssetKind.MINTABLE_ERC721}  # Reddio's name for mintable ERC721
 _NFTS = (AssetKind.ERC721, AssetKind.MINTABLE_ERC721)
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _MASK_250 = 2**250 - 1
 _MASK_240 = 2**240 - 1
 _MINTABLE_FLAG = 2**250
@@ -46,7 +45,8 @@ def keccak256(data: bytes) -> bytes:
     return bytes(keccak.new(digest_bits=256, data=data).digest())
 
 
-def _kind(value: object) -> AssetKind:
+def parse_asset_kind(value: object, field: str = "asset_kind") -> AssetKind:
+    """An asset kind by name, case-insensitive; Reddio's ERC721M is MINTABLE_ERC721."""
     if isinstance(value, AssetKind):
         return value
     if isinstance(value, str):
@@ -56,13 +56,11 @@ def _kind(value: object) -> AssetKind:
         if name in AssetKind.__members__:
             return AssetKind[name]
     names = ", ".join([*AssetKind.__members__, *_ALIASES])
-    raise InvalidInput("asset_kind", f"must be one of {names}")
+    raise InvalidInput(field, f"must be one of {names}")
 
 
 def _address(value: object) -> bytes:
-    if not isinstance(value, str) or _ADDRESS.fullmatch(value) is None:
-        raise InvalidInput("contract_address", "must be a 0x-prefixed 20-byte hex address")
-    return bytes.fromhex(value[2:]).rjust(32, b"\0")
+    return bytes.fromhex(eth_address(value, "contract_address")[2:]).rjust(32, b"\0")
 
 
 def _word(value: int) -> bytes:
@@ -76,7 +74,7 @@ def get_asset_type(
 
     NFT kinds (ERC721, MINTABLE_ERC721 alias ERC721M) require quantum 1.
     """
-    kind = _kind(asset_kind)
+    kind = parse_asset_kind(asset_kind)
     quantum_ = in_range(quantum, "quantum", 1, _UINT256, "in [1, 2^256)")
     if kind in _NFTS and quantum_ != 1:
         raise InvalidInput("quantum", f"must be 1 for {kind.value}")
@@ -116,7 +114,7 @@ def get_asset_id(
       ``token_id`` may stand in for the blob: Reddio uses the token id's minimal big-endian
       bytes (at least one byte) as the minting blob.
     """
-    kind = _kind(asset_kind)
+    kind = parse_asset_kind(asset_kind)
     if token_id is not None:
         token_id = in_range(token_id, "token_id", 0, _UINT256, "in [0, 2^256)")
     if kind in (AssetKind.ETH, AssetKind.ERC20, AssetKind.MINTABLE_ERC20) and token_id is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hmac
 
-from .._secret import Secret
+from .._core.secret import Secret
 from ..errors import InvalidInput
 from . import _fast
 from ._checks import in_range, integer

@@ -12,7 +12,7 @@ import hashlib
 import re
 from typing import Any
 
-from .._secret import Secret
+from .._core.secret import Secret
 from ..errors import InvalidInput
 from ._checks import in_range
 from ._checks import private_key as check_private_key

@@ -14,10 +14,12 @@ from typing import Any
 
 import attrs
 
-from . import amounts, starkex
-from ._rules import decimal_int
-from ._secret import Secret
-from .errors import InvalidInput
+from .. import amounts, starkex
+from .._core import rules
+from .._core.rules import decimal_int
+from .._core.secret import Secret
+from ..errors import InvalidInput
+from ..starkex import AssetKind
 
 __all__ = [
     "DEFAULT_EXPIRATION",
@@ -33,12 +35,12 @@ MAX_QUANTIZED = 2**63 - 1  # the amount is packed into 63 bits
 U256 = 2**256  # an ERC721 token id is a uint256
 DEFAULT_EXPIRATION = 2**22 - 1  # hours since the epoch; every official SDK's default
 # Reddio's asset kinds; fungible ones move amounts, the others move one token.
-FUNGIBLE_KINDS = frozenset({"ETH", "ERC20"})
-ASSET_KINDS = FUNGIBLE_KINDS | {"ERC721", "ERC721M"}
-_KIND_ALIASES = {"MINTABLE_ERC721": "ERC721M"}  # StarkEx's name for Reddio's ERC721M
+FUNGIBLE_KINDS = frozenset({AssetKind.ETH, AssetKind.ERC20})
+ASSET_KINDS = FUNGIBLE_KINDS | {AssetKind.ERC721, AssetKind.MINTABLE_ERC721}
+# How Reddio's API spells a kind where it differs from StarkEx's name.
+_API_NAMES = {AssetKind.MINTABLE_ERC721: "ERC721M"}
 
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 def hex_int(value: object, field: str, *, bound: int = U251, bound_text: str = "2^251") -> int:
@@ -55,19 +57,17 @@ def hex_int(value: object, field: str, *, bound: int = U251, bound_text: str = "
 
 
 def eth_address(value: object, field: str) -> str:
-    """An Ethereum address: 0x and 40 hex digits; returned in lower case."""
-    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
-        raise InvalidInput(field, "must be an Ethereum address: 0x followed by 40 hex digits")
-    return value.lower()
+    """An Ethereum address (see :func:`rules.eth_address`), in the lower case Reddio posts."""
+    return rules.eth_address(value, field).lower()
 
 
 def contract(value: object, field: str = "contract_address") -> str:
     """A token contract address, or ``"ETH"`` for ether."""
     if isinstance(value, str) and value.upper() == "ETH":
         return "ETH"
-    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
+    if not isinstance(value, str) or not value.startswith("0x"):
         raise InvalidInput(field, 'must be "ETH" or an Ethereum address (0x + 40 hex digits)')
-    return value.lower()
+    return eth_address(value, field)
 
 
 def receiver_hex(value: object, field: str = "receiver") -> str:
@@ -120,22 +120,30 @@ def expiration_hours(
     return value
 
 
-def asset_kind(value: object, field: str = "asset_type") -> str:
-    """One of the asset kinds Reddio and StarkEx know (ETH, ERC20, ERC721, ERC721M, ...)."""
-    kind = value.upper() if isinstance(value, str) else None
-    kind = _KIND_ALIASES.get(kind, kind) if kind else None
+def asset_kind(value: object, field: str = "asset_type") -> AssetKind:
+    """One of the asset kinds Reddio handles: ETH, ERC20, ERC721, ERC721M (MINTABLE_ERC721)."""
+    rule = "must be one of ETH, ERC20, ERC721, ERC721M"
+    try:
+        kind = starkex.parse_asset_kind(value, field)
+    except InvalidInput:
+        raise InvalidInput(field, rule) from None
     if kind not in ASSET_KINDS:
-        raise InvalidInput(field, f"must be one of {', '.join(sorted(ASSET_KINDS))}")
+        raise InvalidInput(field, rule)
     return kind
 
 
-def token_id_for(value: object, kind: str, field: str = "token_id") -> str:
+def api_name(kind: AssetKind) -> str:
+    """The kind as Reddio's API spells it (``type`` parameters)."""
+    return _API_NAMES.get(kind, kind.value)
+
+
+def token_id_for(value: object, kind: AssetKind, field: str = "token_id") -> str:
     """The token id as posted: ``""`` for fungible kinds, a decimal string for NFTs."""
     if kind in FUNGIBLE_KINDS:
         if value not in (None, ""):
-            raise InvalidInput(field, f"must be empty for {kind}")
+            raise InvalidInput(field, f"must be empty for {api_name(kind)}")
         return ""
-    type_rule = f"is required for {kind}: a non-negative int or decimal string"
+    type_rule = f"is required for {api_name(kind)}: a non-negative int or decimal string"
     range_rule = "must be below 2^256 (a uint256)"
     if isinstance(value, str):
         number = decimal_int(value, field, below=U256, type_rule=type_rule, range_rule=range_rule)
@@ -213,7 +221,7 @@ class GivenAmount:
     value: Decimal | int
     quantized: bool
 
-    def quantize(self, *, decimals: int, quantum: int, kind: str) -> int:
+    def quantize(self, *, decimals: int, quantum: int, kind: AssetKind) -> int:
         """The integer that is signed; must come out exact, positive and below 2^63."""
         if self.quantized:
             result = int(self.value)
@@ -248,14 +256,14 @@ def given_amount(value: object, *, quantized: bool, field: str = "amount") -> Gi
     return GivenAmount(number, False)
 
 
-def quantized_amount(value: object, kind: str, field: str = "amount") -> int:
+def quantized_amount(value: object, kind: AssetKind, field: str = "amount") -> int:
     """A quantized amount as signed: in [1, 2^63), and exactly 1 for a non-fungible token."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InvalidInput(field, "must be a positive int (quantized units)")
     if value > MAX_QUANTIZED:
         raise InvalidInput(field, "is too large: the quantized amount must be below 2^63")
     if kind not in FUNGIBLE_KINDS and value != 1:
-        raise InvalidInput(field, f"must be exactly 1 for {kind}")
+        raise InvalidInput(field, f"must be exactly 1 for {api_name(kind)}")
     return value
 
 
@@ -303,8 +311,9 @@ def build_withdrawal_to(
     or cold signing: the result's ``body`` can be posted later by any client.
     """
     keys = StarkKeys.of(stark_private_key)
-    token = token_id_for(token_id, "ERC721" if token_id not in (None, "") else "ERC20")
-    checked_amount = quantized_amount(amount, "ERC721" if token else "ERC20")
+    kind = AssetKind.ERC721 if token_id not in (None, "") else AssetKind.ERC20
+    token = token_id_for(token_id, kind)
+    checked_amount = quantized_amount(amount, kind)
     to = receiver_hex(receiver)
     asset = hex_int(asset_id, "asset_id")
     nonce = u31(nonce, "nonce")

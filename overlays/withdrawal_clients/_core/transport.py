@@ -1,16 +1,15 @@
-"""What both clients share about HTTP: timeouts, retries, error mapping, user agent.
+"""What both clients share about HTTP: timeouts, retries, the httpx client, user agent.
 
 Retry decisions are pure functions (:func:`retry_delay`); the sync and async loops
 (:func:`send_with_retries`, :func:`asend_with_retries`) differ only in how they sleep.
-Only requests that are safe to repeat go through the loops; writes are reconciled by the
-clients themselves (see ``reddio.py`` and ``omnia.py``).
+Only requests that are safe to repeat go through the loops; writes are settled by
+:mod:`.writes`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import json
 import platform
 import random
 import time
@@ -21,19 +20,18 @@ from typing import Any, Protocol, TypeVar
 import attrs
 import httpx
 
-from . import errors
+from .. import errors
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "RETRYABLE_STATUSES",
     "RetryPolicy",
     "asend_with_retries",
+    "base_url_for",
     "check_seconds",
-    "decode_json",
     "map_transport_error",
     "may_have_been_sent",
-    "open_async_client",
-    "open_sync_client",
+    "open_http",
     "parse_retry_after",
     "retry_delay",
     "send_with_retries",
@@ -78,7 +76,7 @@ def check_seconds(value: object, field: str) -> float:
 
 
 def user_agent() -> str:
-    from . import __version__
+    from .. import __version__
 
     python = platform.python_version()
     return f"withdrawal-clients/{__version__} python/{python} httpx/{httpx.__version__}"
@@ -125,111 +123,71 @@ def retry_delay(
     return ceiling * rng() if policy.jitter else ceiling
 
 
-def may_have_been_sent(exc: httpx.TransportError) -> bool:
+def may_have_been_sent(exc: httpx.RequestError) -> bool:
     """False only when the request certainly never reached the server."""
     return not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
-def map_transport_error(exc: httpx.TransportError, what: str) -> errors.TransportError:
+def map_transport_error(exc: httpx.RequestError, what: str) -> errors.TransportError:
     """An httpx transport failure as one of ours (the message names the call, not secrets)."""
     if isinstance(exc, httpx.TimeoutException):
         return errors.Timeout(f"{what}: timed out ({type(exc).__name__})")
     return errors.TransportError(f"{what}: {type(exc).__name__}: {exc}")
 
 
-def decode_json(content: bytes, *, http_status: int | None, what: str) -> Any:
-    """Parse a JSON body, turning HTML error pages and truncated bodies into MalformedResponse."""
-    try:
-        return json.loads(content)
-    except (UnicodeDecodeError, ValueError):
-        snippet = content[:200].decode("utf-8", "replace")
-        raise errors.MalformedResponse(
-            f"{what}: response body is not valid JSON: {snippet!r}",
-            http_status=http_status,
-            body=content,
-        ) from None
-
-
 HttpClient = TypeVar("HttpClient", httpx.Client, httpx.AsyncClient)
 
 
-def _own_or_adopt(
+def base_url_for(
+    given: object, http_client: httpx.Client | httpx.AsyncClient | None, default: str
+) -> str:
+    """The base URL requests are joined to: an explicit one, else a caller's client's, else the
+    API's default; without a trailing slash."""
+    if given is None and http_client is not None and str(http_client.base_url):
+        given = str(http_client.base_url)
+    url = default if given is None else given
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise errors.InvalidInput("base_url", "must be an http:// or https:// URL string")
+    return url.rstrip("/")
+
+
+def open_http(
     kind: type[HttpClient],
     *,
-    base_url: str,
     timeout: float | httpx.Timeout | None,
     transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
     http_client: HttpClient | None,
-    headers: dict[str, str] | None,
 ) -> tuple[HttpClient, bool]:
     """The httpx client a convenience client uses, and whether it owns (must close) it.
 
-    A caller's own client is used as it is; only a missing base URL is filled in.
+    A caller's own client is used exactly as given, never changed: it may serve several
+    clients (each joins its own base URL to its paths).
     """
     if http_client is not None:
         if transport is not None:
             raise errors.InvalidInput("transport", "give either transport or http_client, not both")
-        if not str(http_client.base_url):
-            http_client.base_url = httpx.URL(base_url)
+        if not isinstance(http_client, kind):
+            raise errors.InvalidInput("http_client", f"must be an httpx.{kind.__name__}")
         return http_client, False
     built = kind(
-        base_url=base_url,
         timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
         transport=transport,  # type: ignore[arg-type]  # kind and transport match (see callers)
-        headers={"User-Agent": user_agent(), **(headers or {})},
+        headers={"User-Agent": user_agent()},
     )
     return built, True
-
-
-def open_sync_client(
-    *,
-    base_url: str,
-    timeout: float | httpx.Timeout | None,
-    transport: httpx.BaseTransport | None,
-    http_client: httpx.Client | None,
-    headers: dict[str, str] | None = None,
-) -> tuple[httpx.Client, bool]:
-    """The blocking httpx client to use, and whether we own it (see :func:`_own_or_adopt`)."""
-    return _own_or_adopt(
-        httpx.Client,
-        base_url=base_url,
-        timeout=timeout,
-        transport=transport,
-        http_client=http_client,
-        headers=headers,
-    )
-
-
-def open_async_client(
-    *,
-    base_url: str,
-    timeout: float | httpx.Timeout | None,
-    transport: httpx.AsyncBaseTransport | None,
-    http_client: httpx.AsyncClient | None,
-    headers: dict[str, str] | None = None,
-) -> tuple[httpx.AsyncClient, bool]:
-    """The async httpx client to use, and whether we own it (see :func:`_own_or_adopt`)."""
-    return _own_or_adopt(
-        httpx.AsyncClient,
-        base_url=base_url,
-        timeout=timeout,
-        transport=transport,
-        http_client=http_client,
-        headers=headers,
-    )
 
 
 R = TypeVar("R", bound=HasStatus)
 
 
-def _retrying(policy: RetryPolicy, what: str) -> Generator[float, R | httpx.TransportError, R]:
+def _retrying(policy: RetryPolicy, what: str) -> Generator[float, R | httpx.RequestError, R]:
     """The retry loop without I/O: receives each try's outcome (an answer, or the transport
     error it raised) and yields the pause before the next try; returns the answer to keep, or
     raises our TransportError/Timeout when no answer ever came. Primed with ``next()``."""
     outcome = yield 0.0
     attempt = 0
     while True:
-        if isinstance(outcome, httpx.TransportError):
+        if isinstance(outcome, httpx.RequestError):
             delay = retry_delay(policy, attempt)
             if delay is None:
                 raise map_transport_error(outcome, what) from outcome
@@ -258,12 +216,12 @@ def send_with_retries(
     Returns the last response (even a retryable status once retries run out, so the caller
     can map it to an error); raises our TransportError/Timeout when no answer ever came.
     """
-    loop: Generator[float, R | httpx.TransportError, R] = _retrying(policy, what)
+    loop: Generator[float, R | httpx.RequestError, R] = _retrying(policy, what)
     next(loop)
     while True:
         try:
-            outcome: R | httpx.TransportError = send()
-        except httpx.TransportError as exc:
+            outcome: R | httpx.RequestError = send()
+        except httpx.RequestError as exc:
             outcome = exc
         try:
             delay = loop.send(outcome)
@@ -281,12 +239,12 @@ async def asend_with_retries(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> R:
     """The async twin of :func:`send_with_retries`; same decisions, awaited sleeps."""
-    loop: Generator[float, R | httpx.TransportError, R] = _retrying(policy, what)
+    loop: Generator[float, R | httpx.RequestError, R] = _retrying(policy, what)
     next(loop)
     while True:
         try:
-            outcome: R | httpx.TransportError = await send()
-        except httpx.TransportError as exc:
+            outcome: R | httpx.RequestError = await send()
+        except httpx.RequestError as exc:
             outcome = exc
         try:
             delay = loop.send(outcome)

@@ -21,9 +21,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from . import errors
-from ._secret import Secret
-from .amounts import format_decimal
+from .. import errors
+from .._core.secret import Secret
+from ..amounts import format_decimal
 
 __all__ = [
     "Eip712Field",

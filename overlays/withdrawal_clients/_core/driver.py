@@ -1,0 +1,264 @@
+"""Carrying plans out: the only place where the clients do I/O.
+
+:class:`SyncDriver` and :class:`AsyncDriver` perform the steps of :mod:`.steps` over an httpx
+client, the same way for both APIs; they differ only in blocking or awaiting.
+:class:`SyncClient` and :class:`AsyncClient` are the public clients' common base: a context
+manager that closes what it opened, and a repr that never fails and never shows a secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import attrs
+import httpx
+
+from .. import errors
+from .steps import Answer, Exclusive, Invoke, NoAnswer, Plan, Request, Sleep
+from .transport import (
+    RetryPolicy,
+    asend_with_retries,
+    map_transport_error,
+    may_have_been_sent,
+    send_with_retries,
+)
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class _Failed:
+    error: errors.WithdrawalClientError
+
+
+@attrs.frozen
+class _Done:
+    value: Any
+
+
+def _advance(plan: Plan[Any], outcome: Any) -> Any:
+    """The plan's next step after ``outcome`` (a failure is thrown in at its yield), or _Done."""
+    try:
+        if isinstance(outcome, _Failed):
+            return plan.throw(outcome.error)
+        return plan.send(outcome)
+    except StopIteration as done:
+        return _Done(done.value)
+
+
+def _not_awaitable(step: Invoke, result: Any) -> Any:
+    if inspect.isawaitable(result):
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()  # a coroutine we will not await must not warn "never awaited"
+        raise errors.InvalidInput(step.field, "returns an awaitable: use the async client")
+    return result
+
+
+@attrs.define
+class _Http:
+    """What both drivers need to send a request."""
+
+    base_url: str
+    policy: RetryPolicy
+    auth: httpx.Auth | None
+
+    def send_kwargs(self, request: Request) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"params": request.params, "json": request.json}
+        if self.auth is not None:
+            kwargs["auth"] = self.auth
+        return kwargs
+
+    def lost(self, request: Request, exc: httpx.RequestError) -> NoAnswer:
+        return NoAnswer(map_transport_error(exc, request.what), may_have_been_sent(exc))
+
+
+def _answer(response: httpx.Response) -> Answer:
+    return Answer(response.status_code, response.headers, response.content)
+
+
+class SyncDriver:
+    """Performs a plan's steps with blocking I/O."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        owned: bool,
+        base_url: str,
+        policy: RetryPolicy,
+        sleep: Callable[[float], None],
+        auth: httpx.Auth | None = None,
+    ) -> None:
+        self.http, self.owned, self.sleep = http, owned, sleep
+        self.setup = _Http(base_url, policy, auth)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def run(self, plan: Plan[T]) -> T:
+        step = _advance(plan, None)
+        while not isinstance(step, _Done):
+            try:
+                outcome = self._perform(step)
+            except errors.WithdrawalClientError as exc:
+                outcome = _Failed(exc)
+            step = _advance(plan, outcome)
+        result: T = step.value
+        return result
+
+    def _perform(self, step: Any) -> Any:
+        if isinstance(step, Request):
+            return self._request(step)
+        if isinstance(step, Sleep):
+            return self.sleep(step.seconds)
+        if isinstance(step, Exclusive):
+            with self._lock(step.scope):
+                return self.run(step.plan)
+        if isinstance(step, Invoke):
+            return _not_awaitable(step, step.function(*step.args))
+        raise TypeError(f"unknown step {step!r}")
+
+    def _lock(self, scope: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(scope, threading.Lock())
+
+    def _request(self, request: Request) -> Answer | NoAnswer:
+        def send() -> Answer:
+            url = self.setup.base_url + request.path
+            kwargs = self.setup.send_kwargs(request)
+            return _answer(self.http.request(request.method, url, **kwargs))
+
+        if request.safe:
+            return send_with_retries(send, self.setup.policy, what=request.what, sleep=self.sleep)
+        try:
+            return send()
+        except httpx.RequestError as exc:
+            return self.setup.lost(request, exc)
+
+    def close(self) -> None:
+        if self.owned:
+            self.http.close()
+
+
+class AsyncDriver:
+    """Performs a plan's steps with asyncio: the twin of :class:`SyncDriver`."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        owned: bool,
+        base_url: str,
+        policy: RetryPolicy,
+        sleep: Callable[[float], Awaitable[None]],
+        auth: httpx.Auth | None = None,
+    ) -> None:
+        self.http, self.owned, self.sleep = http, owned, sleep
+        self.setup = _Http(base_url, policy, auth)
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def run(self, plan: Plan[T]) -> T:
+        step = _advance(plan, None)
+        while not isinstance(step, _Done):
+            try:
+                outcome = await self._perform(step)
+            except errors.WithdrawalClientError as exc:
+                outcome = _Failed(exc)
+            step = _advance(plan, outcome)
+        result: T = step.value
+        return result
+
+    async def _perform(self, step: Any) -> Any:
+        if isinstance(step, Request):
+            return await self._request(step)
+        if isinstance(step, Sleep):
+            return await self.sleep(step.seconds)
+        if isinstance(step, Exclusive):
+            async with self._locks.setdefault(step.scope, asyncio.Lock()):
+                return await self.run(step.plan)
+        if isinstance(step, Invoke):
+            if step.blocking:
+                return await asyncio.to_thread(step.function, *step.args)
+            result = step.function(*step.args)
+            return await result if inspect.isawaitable(result) else result
+        raise TypeError(f"unknown step {step!r}")
+
+    async def _request(self, request: Request) -> Answer | NoAnswer:
+        async def send() -> Answer:
+            url = self.setup.base_url + request.path
+            kwargs = self.setup.send_kwargs(request)
+            return _answer(await self.http.request(request.method, url, **kwargs))
+
+        if request.safe:
+            return await asend_with_retries(
+                send, self.setup.policy, what=request.what, sleep=self.sleep
+            )
+        try:
+            return await send()
+        except httpx.RequestError as exc:
+            return self.setup.lost(request, exc)
+
+    async def aclose(self) -> None:
+        if self.owned:
+            await self.http.aclose()
+
+
+class _Shown:
+    def _shown(self) -> dict[str, object]:
+        """What repr shows (never a secret)."""
+        return {}
+
+    def __repr__(self) -> str:
+        try:
+            shown = self._shown()
+        except Exception:  # a half-built client: a repr must never fail
+            shown = {}
+        fields = ", ".join(f"{name}={value!r}" for name, value in shown.items())
+        return f"{type(self).__name__}({fields})"
+
+
+class SyncClient(_Shown):
+    """Base of the blocking clients: a context manager that closes the HTTP client it opened."""
+
+    _driver: SyncDriver
+
+    def close(self) -> None:
+        """Close the HTTP client if this client opened it (a caller's stays open)."""
+        self._driver.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_Shown):
+    """Base of the asyncio clients: an async context manager that closes what it opened."""
+
+    _driver: AsyncDriver
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this client opened it (a caller's stays open)."""
+        await self._driver.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
