@@ -13,6 +13,7 @@ from .errors import (
     ApiError,
     AuthError,
     BadRequest,
+    IdempotencyConflict,
     InvalidInput,
     MalformedResponse,
     NotFound,
@@ -61,10 +62,12 @@ _LAZY = {
         "omnia",
     ),
     **dict.fromkeys(["dequantize", "quantize"], "amounts"),
+    **dict.fromkeys(["Journal", "Entry", "State"], "journal"),
 }
 
 if TYPE_CHECKING:
     from .amounts import dequantize, quantize
+    from .journal import Entry, Journal, State
     from .omnia import (
         AsyncOmniaClient,
         Eip712Field,
@@ -113,8 +116,11 @@ __all__ = [
     "Eip712Field",
     "Eip712Layout",
     "Eip712Signer",
+    "Entry",
     "ExternalSigner",
+    "IdempotencyConflict",
     "InvalidInput",
+    "Journal",
     "MalformedResponse",
     "NotFound",
     "OmniaClient",
@@ -127,6 +133,7 @@ __all__ = [
     "ServerError",
     "SignedWithdrawalTo",
     "StarkKeys",
+    "State",
     "Timeout",
     "TransportError",
     "WaitTimeout",

@@ -52,6 +52,22 @@ class InvalidInput(WithdrawalClientError, ValueError):
         super().__init__(f"{field}: {rule}")
 
 
+class IdempotencyConflict(InvalidInput):
+    """An idempotency key was used before with different arguments; nothing was sent.
+
+    ``fields`` names the arguments that differ.
+    """
+
+    def __init__(self, key: str, fields: list[str]) -> None:
+        self.key = key
+        self.fields = list(fields)
+        super().__init__(
+            "idempotency_key",
+            f"was used before with other values of {', '.join(fields)}: "
+            "use a new key for a new withdrawal",
+        )
+
+
 class ApiError(WithdrawalClientError):
     """The API answered, and the answer is a failure.
 

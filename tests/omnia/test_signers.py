@@ -227,8 +227,9 @@ def test_external_typed_data_signer_gets_what_a_wallet_signs() -> None:
 def _echo(kit: Any) -> Any:
     def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
+        same = {"orderSource": body["orderSource"], "amount": body["amount"]}
         return httpx.Response(
-            200, json=kit.withdrawal_json(body["instructionId"], status="PENDING")
+            200, json=kit.withdrawal_json(body["instructionId"], status="PENDING", **same)
         )
 
     return answer

@@ -12,6 +12,7 @@ import asyncio
 import inspect
 import threading
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -117,7 +118,7 @@ class SyncDriver:
         if isinstance(step, Sleep):
             return self.sleep(step.seconds)
         if isinstance(step, Exclusive):
-            with self._lock(step.scope):
+            with self._lock(step.scope), step.hold() if step.hold else nullcontext():
                 return self.run(step.plan)
         if isinstance(step, Invoke):
             return _not_awaitable(step, step.function(*step.args))
@@ -180,7 +181,14 @@ class AsyncDriver:
             return await self.sleep(step.seconds)
         if isinstance(step, Exclusive):
             async with self._locks.setdefault(step.scope, asyncio.Lock()):
-                return await self.run(step.plan)
+                if step.hold is None:
+                    return await self.run(step.plan)
+                held = step.hold()  # the journal's lock may block: take it in a worker thread
+                await asyncio.to_thread(held.__enter__)
+                try:
+                    return await self.run(step.plan)
+                finally:
+                    await asyncio.to_thread(held.__exit__, None, None, None)
         if isinstance(step, Invoke):
             if step.blocking:
                 return await asyncio.to_thread(step.function, *step.args)

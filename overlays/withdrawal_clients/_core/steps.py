@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
+from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -74,10 +75,12 @@ class Sleep:
 
 @attrs.frozen
 class Exclusive:
-    """Run ``plan`` while holding the client's lock for ``scope``; the answer is its result."""
+    """Run ``plan`` while holding the client's lock for ``scope`` and, when ``hold`` is given,
+    the lock it returns (the journal's, shared with other processes); the answer is its result."""
 
     plan: Plan[Any]
     scope: str
+    hold: Callable[[], AbstractContextManager[None]] | None = None
 
 
 @attrs.frozen

@@ -139,6 +139,7 @@ def decide(
     policy: RetryPolicy,
     can_look_up: bool,
     missing_is_final: bool,
+    first_duplicate_is_taken: bool = False,
 ) -> Action:
     """The next move after one attempt.
 
@@ -150,6 +151,8 @@ def decide(
     if isinstance(verdict, Accepted):
         return Finish(verdict.value)
     if isinstance(verdict, Duplicate):
+        if first_duplicate_is_taken and not sent_before:
+            return Fail(verdict.error)
         return LookUp(
             GiveUp("the API reports a duplicate but shows no record of it yet", verdict.error)
         )
@@ -193,12 +196,19 @@ class Write(Generic[T]):
     lookup_name: str = "lookup"
     # False: a 429 is a refusal to report, not a pause to wait out (a write never repeated).
     resend_rate_limited: bool = True
+    # A duplicate of a request never sent before means another writer took its nonce: report
+    # it (the caller signs again with a fresh nonce) instead of resolving it to their record.
+    first_duplicate_is_taken: bool = False
 
 
-def write_once(write: Write[T], policy: RetryPolicy) -> Plan[T]:
-    """Send ``write`` until it is settled: its result, a refusal, or OutcomeUnknown."""
+def write_once(write: Write[T], policy: RetryPolicy, *, sent_before: bool = False) -> Plan[T]:
+    """Send ``write`` until it is settled: its result, a refusal, or OutcomeUnknown.
+
+    ``sent_before``: a copy may already have reached the API (a request recorded by a process
+    that then died), so a refusal is not taken at its word before a lookup.
+    """
     what = write.request.what
-    attempt, sent_before = 0, False
+    attempt = 0
     while True:
         verdict = classify(
             (yield write.request),
@@ -213,6 +223,7 @@ def write_once(write: Write[T], policy: RetryPolicy) -> Plan[T]:
             policy=policy,
             can_look_up=write.look_up is not None,
             missing_is_final=write.missing_is_final,
+            first_duplicate_is_taken=write.first_duplicate_is_taken,
         )
         sent_before = sent_before or isinstance(verdict, MaybeApplied | Duplicate)
         if isinstance(action, LookUp):

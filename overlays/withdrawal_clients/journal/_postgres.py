@@ -19,7 +19,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
-from .._secret import Secret
+from .._core.secret import Secret
 from ..errors import InvalidInput
 from . import _model as m
 from ._journal import Cursor, Execute, Journal, timed_out

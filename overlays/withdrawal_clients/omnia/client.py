@@ -16,11 +16,13 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 
 from .. import errors
 from .._core.driver import AsyncClient, AsyncDriver, SyncClient, SyncDriver
+from .._core.durable import Recovery
 from .._core.secret import Secret
 from .._core.transport import base_url_for, open_http
 from .auth import BearerAuth, TokenProvider
@@ -29,10 +31,21 @@ from .plans import Amount, Deadline, OmniaPlans
 from .results import Withdrawal
 from .signers import WithdrawalSigner
 
+if TYPE_CHECKING:
+    from ..journal import Journal
 
-def _plans(max_retries: int, clock: Callable[[], float]) -> OmniaPlans:
+
+def _plans(
+    max_retries: int, clock: Callable[[], float], journal: object, base_url: str
+) -> OmniaPlans:
+    from ..reddio.client import _journal
+
     return OmniaPlans(
-        max_retries=max_retries, clock=clock, wall_clock_ms=lambda: time.time_ns() // 1_000_000
+        max_retries=max_retries,
+        clock=clock,
+        wall_clock_ms=lambda: time.time_ns() // 1_000_000,
+        journal=_journal(journal),
+        scope=base_url,
     )
 
 
@@ -79,11 +92,12 @@ class OmniaClient(_Omnia, SyncClient):
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        journal: Journal | None = None,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
-        self._plans = _plans(max_retries, clock)
         auth = BearerAuth(token, token_provider)
         self._base_url = base_url_for(base_url, http_client, default_url(environment))
+        self._plans = _plans(max_retries, clock, journal, self._base_url)
         _check_http_client(http_client)
         http, owned = open_http(
             httpx.Client, timeout=timeout, transport=transport, http_client=http_client
@@ -109,6 +123,7 @@ class OmniaClient(_Omnia, SyncClient):
         deadline: Deadline | None = None,
         token_decimals: int | None = None,
         chain_id: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Withdrawal:
         """Request a withdrawal from the DTW contract, exactly once; returns it as recorded.
 
@@ -119,6 +134,10 @@ class OmniaClient(_Omnia, SyncClient):
         ``chain_id`` only inform the signer. Raises InvalidInput, before anything is sent, when
         an input breaks a rule, and OutcomeUnknown when the request may have been recorded but
         that could not be checked (its message says how to find out).
+
+        With a journal, ``idempotency_key`` is required and the instruction id is derived
+        from it: the same key again, in any process, returns the same withdrawal and never
+        makes a second one; the same key with other arguments raises IdempotencyConflict.
         """
         plan = self._plans.request_withdrawal(
             order_source=order_source,
@@ -130,6 +149,7 @@ class OmniaClient(_Omnia, SyncClient):
             deadline=deadline,
             token_decimals=token_decimals,
             chain_id=chain_id,
+            idempotency_key=idempotency_key,
         )
         return self._driver.run(plan)
 
@@ -152,6 +172,12 @@ class OmniaClient(_Omnia, SyncClient):
         )
         return self._driver.run(plan)
 
+    def recover(self) -> list[Recovery]:
+        """Settle every withdrawal of this base URL that a crash left in flight in the journal:
+        each recorded request is looked up by its instruction id and re-posted only where Omnia
+        does not know it. Returns what became of each entry."""
+        return self._driver.run(self._plans.recover())
+
 
 class AsyncOmniaClient(_Omnia, AsyncClient):
     """The asyncio twin of :class:`OmniaClient`: the same arguments and methods, awaited.
@@ -172,11 +198,12 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        journal: Journal | None = None,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
-        self._plans = _plans(max_retries, clock)
         auth = BearerAuth(token, token_provider)
         self._base_url = base_url_for(base_url, http_client, default_url(environment))
+        self._plans = _plans(max_retries, clock, journal, self._base_url)
         _check_http_client(http_client)
         http, owned = open_http(
             httpx.AsyncClient, timeout=timeout, transport=transport, http_client=http_client
@@ -202,6 +229,7 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
         deadline: Deadline | None = None,
         token_decimals: int | None = None,
         chain_id: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Withdrawal:
         """Awaitable :meth:`OmniaClient.request_withdrawal`."""
         plan = self._plans.request_withdrawal(
@@ -214,6 +242,7 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
             deadline=deadline,
             token_decimals=token_decimals,
             chain_id=chain_id,
+            idempotency_key=idempotency_key,
         )
         return await self._driver.run(plan)
 
@@ -233,3 +262,7 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
             instruction_id, timeout=timeout, poll_interval=poll_interval
         )
         return await self._driver.run(plan)
+
+    async def recover(self) -> list[Recovery]:
+        """Awaitable :meth:`OmniaClient.recover`."""
+        return await self._driver.run(self._plans.recover())

@@ -3,21 +3,40 @@ written once for both clients (see :mod:`withdrawal_clients._core`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import uuid
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from omnia_client.api.withdrawals import get_withdrawal, request_withdrawal
 from omnia_client.models import Withdrawal as WithdrawalModel
 
 from .. import errors
+from .._core import durable
 from .._core.answers import error_for_answer, read_json
+from .._core.durable import Recovery
 from .._core.steps import Answer, Invoke, Plan, Request, Sleep
 from .._core.transport import RetryPolicy, check_seconds
 from .._core.writes import Write, write_once
-from .inputs import check_instruction_id, check_signing, prepare_withdrawal, request_body
+from ..amounts import format_decimal
+from .inputs import (
+    check_amount,
+    check_instruction_id,
+    check_signing,
+    prepare_withdrawal,
+    request_body,
+)
 from .results import Withdrawal
 from .signers import WithdrawalSigner, WithdrawalToSign, check_signature
+
+if TYPE_CHECKING:
+    from ..journal import Entry, Journal
+
+API = "omnia"
+# Instruction ids derived from idempotency keys: the same key gives the same id, everywhere.
+_KEY_NAMESPACE = uuid.UUID("5f0b2d1e-8c3a-4f6b-9e7d-2a1c0b9f8e7d")
 
 Amount = Decimal | int | str
 Deadline = datetime | timedelta | int
@@ -63,10 +82,29 @@ def read_withdrawal(answer: Answer, what: str) -> Withdrawal:
     return Withdrawal.from_model(model)
 
 
+def instruction_id_for(key: str) -> str:
+    """The instruction id of an idempotency key: a UUID5, deterministic and within Omnia's
+    rules whatever the key looks like."""
+    return str(uuid.uuid5(_KEY_NAMESPACE, key))
+
+
+def matches(found: Withdrawal, sent: WithdrawalToSign) -> bool:
+    ours = (sent.instruction_id, sent.order_source, sent.token_address.lower(), sent.amount)
+    return (
+        found.instruction_id,
+        found.order_source,
+        found.token_address.lower(),
+        found.amount,
+    ) == ours
+
+
 def same_withdrawal(found: Withdrawal, sent: WithdrawalToSign) -> Withdrawal:
     """The recorded withdrawal, if it is the one we asked for (the id was not reused)."""
-    ours = (sent.order_source, sent.token_address.lower(), sent.amount)
-    if (found.order_source, found.token_address.lower(), found.amount) != ours:
+    if found.instruction_id != sent.instruction_id:
+        raise errors.MalformedResponse(
+            f"the lookup of {sent.instruction_id!r} answered another withdrawal"
+        )
+    if not matches(found, sent):
         raise errors.InvalidInput(
             "instruction_id", "is already used by a different withdrawal; choose a new one"
         )
@@ -77,11 +115,19 @@ class OmniaPlans:
     """The public operations, each returning the plan that carries it out."""
 
     def __init__(
-        self, *, max_retries: int, clock: Callable[[], float], wall_clock_ms: Callable[[], int]
+        self,
+        *,
+        max_retries: int,
+        clock: Callable[[], float],
+        wall_clock_ms: Callable[[], int],
+        journal: Journal | None = None,
+        scope: str = "",
     ) -> None:
         self.policy = RetryPolicy(max_retries=max_retries)
         self.clock = clock
         self.wall_clock_ms = wall_clock_ms
+        self.journal = journal
+        self.scope = scope  # the base URL: whose withdrawals these are, in the journal
 
     def request_withdrawal(
         self,
@@ -95,8 +141,12 @@ class OmniaPlans:
         deadline: Deadline | None,
         token_decimals: int | None,
         chain_id: int | None,
+        idempotency_key: str | None = None,
     ) -> Plan[Withdrawal]:
         check_signing(signature, signer)
+        key = self._idempotency_key(idempotency_key, instruction_id)
+        if key is not None:
+            instruction_id = instruction_id_for(key)
         withdrawal = prepare_withdrawal(
             order_source=order_source,
             token_address=token_address,
@@ -107,13 +157,149 @@ class OmniaPlans:
             chain_id=chain_id,
             now_ms=self.wall_clock_ms(),
         )
-        if signature is None:
-            assert signer is not None
-            signed = yield Invoke(signer.sign_withdrawal, (withdrawal,), field="signer")
-            signature = check_signature(signed, "signer")
+        if key is not None:
+            intent = {
+                "order_source": withdrawal.order_source,
+                "token_address": withdrawal.token_address,
+                "amount": format_decimal(check_amount(amount)),
+                "signature": signature,
+                "deadline": _deadline_intent(deadline),
+                "token_decimals": token_decimals,
+                "chain_id": chain_id,
+            }
+            journal = self._need_journal()
+            entry = yield from durable.begin(journal, API, key, self.scope, intent)
+            done = durable.settled(entry, _withdrawal_from_journal)
+            if done is not None:
+                return done
+            scope = f"{self.scope} {key}"
+            sending = self._send_journaled(key, withdrawal, signature, signer)
+            return (yield from durable.holding(journal, API, scope, sending))
+        signature = yield from self._signature(withdrawal, signature, signer)
         return (yield from self.post(withdrawal, signature))
 
-    def post(self, withdrawal: WithdrawalToSign, signature: str) -> Plan[Withdrawal]:
+    @staticmethod
+    def _signature(
+        withdrawal: WithdrawalToSign, signature: str | None, signer: WithdrawalSigner | None
+    ) -> Plan[str]:
+        if signature is not None:
+            return signature
+        assert signer is not None
+        signed = yield Invoke(signer.sign_withdrawal, (withdrawal,), field="signer")
+        return check_signature(signed, "signer")
+
+    # --- the journal ---
+
+    def _idempotency_key(self, given: object, instruction_id: object) -> str | None:
+        if self.journal is None:
+            if given is not None:
+                raise errors.InvalidInput(
+                    "idempotency_key", "needs a journal: create the client with journal=..."
+                )
+            return None
+        if given is None:
+            raise errors.InvalidInput(
+                "idempotency_key", "is required when the client has a journal"
+            )
+        if instruction_id is not None:
+            raise errors.InvalidInput(
+                "instruction_id", "is derived from idempotency_key when there is a journal"
+            )
+        return durable.check_key(given)
+
+    def _need_journal(self) -> Journal:
+        if self.journal is None:
+            raise errors.InvalidInput("journal", "is required: create the client with journal=...")
+        return self.journal
+
+    def _send_journaled(
+        self,
+        key: str,
+        withdrawal: WithdrawalToSign,
+        signature: str | None,
+        signer: WithdrawalSigner | None,
+    ) -> Plan[Withdrawal]:
+        """Under the key's journal lock: finish what an earlier run left, or sign and send."""
+        from ..journal import State
+
+        journal = self._need_journal()
+        entry = yield from durable.call(journal.get, API, key)
+        assert entry is not None
+        done = durable.settled(entry, _withdrawal_from_journal)
+        if done is not None:
+            return done
+        if entry.state == State.SENDING:
+            return (yield from self._post_recorded(entry, sent_before=True))
+        signature = yield from self._signature(withdrawal, signature, signer)
+        recorded = yield from durable.call(
+            journal.mark_sending, API, key, request_body(withdrawal, signature).to_dict()
+        )
+        return (yield from self._post_recorded(recorded))
+
+    def _post_recorded(self, entry: Entry, *, sent_before: bool = False) -> Plan[Withdrawal]:
+        """Post the request an entry recorded; record how it ended before returning."""
+        journal = self._need_journal()
+        assert entry.request is not None
+        body = dict(entry.request)
+        withdrawal = _to_sign_from_body(body)
+        try:
+            found = yield from self.post(withdrawal, body["signature"], sent_before=sent_before)
+        except errors.OutcomeUnknown as exc:
+            yield from durable.call(journal.note_error, API, entry.key, str(exc)[:1000])
+            raise errors.OutcomeUnknown(
+                str(exc.args[0]).split("; ")[0],
+                how_to_check=durable.recover_hint(entry.key),
+                cause=exc.cause,
+                request_body=exc.request_body,
+            ) from exc
+        except errors.TransportError as exc:  # never reached Omnia: the same body may go again
+            yield from durable.call(journal.note_error, API, entry.key, str(exc)[:1000])
+            raise
+        except errors.WithdrawalClientError as exc:
+            yield from durable.call(journal.mark_failed, API, entry.key, str(exc)[:1000])
+            raise
+        yield from durable.call(journal.mark_done, API, entry.key, _withdrawal_to_journal(found))
+        return found
+
+    def recover(self) -> Plan[list[Recovery]]:
+        from ..journal import State
+
+        journal = self._need_journal()
+        entries = yield from durable.call(
+            functools.partial(
+                journal.entries, api=API, scope=self.scope, states=[State.PENDING, State.SENDING]
+            )
+        )
+        outcomes = []
+        for entry in entries:
+            scope = f"{self.scope} {entry.key}"
+            outcome = yield from durable.holding(journal, API, scope, self._recover_key(entry.key))
+            outcomes.append(outcome)
+        return outcomes
+
+    def _recover_key(self, key: str) -> Plan[Recovery]:
+        from ..journal import State
+
+        journal = self._need_journal()
+        entry = yield from durable.call(journal.get, API, key)
+        assert entry is not None
+        if entry.state == State.DONE and entry.result is not None:
+            return Recovery(key, "done", _withdrawal_from_journal(entry.result))
+        if entry.state == State.FAILED:
+            return Recovery(key, "failed", error=entry.error)
+        if entry.state == State.PENDING:
+            return Recovery(key, "not_sent", error="nothing was sent")
+        try:
+            found = yield from self._post_recorded(entry, sent_before=True)
+        except errors.OutcomeUnknown as exc:
+            return Recovery(key, "unknown", error=str(exc))
+        except errors.WithdrawalClientError as exc:
+            return Recovery(key, "failed", error=str(exc))
+        return Recovery(key, "done", found)
+
+    def post(
+        self, withdrawal: WithdrawalToSign, signature: str, *, sent_before: bool = False
+    ) -> Plan[Withdrawal]:
         """Post exactly once: the instruction id is the idempotency key, so after a lost answer
         the withdrawal is looked up, and only a 404 lets the very same body go again."""
         what = "request_withdrawal"
@@ -135,7 +321,7 @@ class OmniaPlans:
             yield from write_once(
                 Write(
                     Request.of(what, request_withdrawal, safe=False, body=body),
-                    read=lambda answer: read_withdrawal(answer, what),
+                    read=lambda answer: _answered(read_withdrawal(answer, what), withdrawal),
                     unknown=lambda message, cause: errors.OutcomeUnknown(
                         f"{message} (withdrawal {iid!r})",
                         how_to_check=how_to_check,
@@ -146,6 +332,7 @@ class OmniaPlans:
                     missing_is_final=True,
                 ),
                 self.policy,
+                sent_before=sent_before,
             )
         )
 
@@ -182,4 +369,51 @@ class OmniaPlans:
             yield Sleep(min(interval, remaining))
 
 
-__all__ = ["OmniaPlans", "failure", "read_withdrawal"]
+def _answered(found: Withdrawal, sent: WithdrawalToSign) -> Withdrawal:
+    """A POST's answer counts only when it describes the withdrawal we sent."""
+    if not matches(found, sent):
+        raise errors.MalformedResponse(
+            f"request_withdrawal: the answer describes another withdrawal than "
+            f"{sent.instruction_id!r}"
+        )
+    return found
+
+
+def _deadline_intent(deadline: object) -> Any:
+    if isinstance(deadline, timedelta):
+        return f"in {deadline.total_seconds()} s"
+    if isinstance(deadline, datetime):
+        return deadline.isoformat()
+    return deadline
+
+
+def _to_sign_from_body(body: Mapping[str, Any]) -> WithdrawalToSign:
+    return WithdrawalToSign(
+        instruction_id=body["instructionId"],
+        order_source=body["orderSource"],
+        token_address=body["tokenAddress"],
+        amount=Decimal(body["amount"]),
+        amount_base_units=None,
+        deadline_ms=int(body["deadline"]),
+        chain_id=None,
+    )
+
+
+def _withdrawal_to_journal(found: Withdrawal) -> dict[str, Any]:
+    return {
+        **found.extra,
+        "instructionId": found.instruction_id,
+        "orderSource": found.order_source,
+        "tokenAddress": found.token_address,
+        "amount": format_decimal(found.amount),
+        "status": found.status,
+        "rejectionReason": found.rejection_reason,
+        "transactionId": found.transaction_id,
+    }
+
+
+def _withdrawal_from_journal(recorded: Mapping[str, Any]) -> Withdrawal:
+    return Withdrawal.from_model(WithdrawalModel.from_dict(dict(recorded)))
+
+
+__all__ = ["OmniaPlans", "failure", "instruction_id_for", "read_withdrawal"]

@@ -15,19 +15,32 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import httpx
 
 from .. import errors
 from .._core.driver import AsyncClient, AsyncDriver, SyncClient, SyncDriver
+from .._core.durable import Recovery
 from .._core.secret import Secret
 from .._core.transport import base_url_for, open_http
 from .inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, StarkKeys
 from .plans import NETWORKS, ReddioPlans
 from .results import ContractInfo, Record, WithdrawableAsset, WithdrawalResult
 
+if TYPE_CHECKING:
+    from ..journal import Journal
+
 Amount = Decimal | int | str
 PrivateKey = int | str | Secret[int] | StarkKeys
+
+
+def _journal(journal: object) -> Journal | None:
+    from ..journal import Journal
+
+    if journal is not None and not isinstance(journal, Journal):
+        raise errors.InvalidInput("journal", "must be a Journal (Journal.open(path or URL))")
+    return journal
 
 
 def _default_url(network: object) -> str:
@@ -77,10 +90,14 @@ class ReddioClient(_Reddio, SyncClient):
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] | None = None,
+        journal: Journal | None = None,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
         self._plans = ReddioPlans(
-            stark_private_key=stark_private_key, max_retries=max_retries, clock=clock
+            stark_private_key=stark_private_key,
+            max_retries=max_retries,
+            clock=clock,
+            journal=_journal(journal),
         )
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
         http, owned = open_http(
@@ -172,6 +189,7 @@ class ReddioClient(_Reddio, SyncClient):
         receiver_vault_id: int | str | None = None,
         asset_id: int | str | None = None,
         quantized: bool = False,
+        idempotency_key: str | None = None,
     ) -> WithdrawalResult:
         """Sign and post ``POST /v1/withdrawalto`` exactly once.
 
@@ -181,6 +199,12 @@ class ReddioClient(_Reddio, SyncClient):
         those lookups. ``expiration_timestamp`` is in hours since the Unix epoch and must be
         later than the current hour. A lost answer is settled through the signature before
         anything is sent again; a duplicate answer resolves to the original record.
+
+        With a journal, ``idempotency_key`` is required: the same key again, in any process,
+        returns the same withdrawal's outcome (finishing it first if a crash left it in
+        flight) and never makes a second one; the same key with other arguments raises
+        IdempotencyConflict. Without one, several writers of one stark key must not run at
+        once in different processes.
         """
         plan = self._plans.withdraw_to(
             contract_address=contract_address,
@@ -194,6 +218,7 @@ class ReddioClient(_Reddio, SyncClient):
             receiver_vault_id=receiver_vault_id,
             asset_id=asset_id,
             quantized=quantized,
+            idempotency_key=idempotency_key,
         )
         return self._driver.run(plan)
 
@@ -205,6 +230,12 @@ class ReddioClient(_Reddio, SyncClient):
         first, and only if Reddio has no record is the very same body sent again.
         """
         return self._driver.run(self._plans.submit_withdrawal_to(signed))
+
+    def recover(self) -> list[Recovery]:
+        """Settle every withdrawal of this client's stark key that a crash left in flight in
+        the journal: each recorded body is looked up by its signature and re-posted only
+        where Reddio does not know it. Returns what became of each entry."""
+        return self._driver.run(self._plans.recover())
 
 
 class AsyncReddioClient(_Reddio, AsyncClient):
@@ -222,10 +253,14 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] | None = None,
+        journal: Journal | None = None,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
         self._plans = ReddioPlans(
-            stark_private_key=stark_private_key, max_retries=max_retries, clock=clock
+            stark_private_key=stark_private_key,
+            max_retries=max_retries,
+            clock=clock,
+            journal=_journal(journal),
         )
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
         http, owned = open_http(
@@ -313,6 +348,7 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         receiver_vault_id: int | str | None = None,
         asset_id: int | str | None = None,
         quantized: bool = False,
+        idempotency_key: str | None = None,
     ) -> WithdrawalResult:
         """Awaitable :meth:`ReddioClient.withdraw_to`."""
         plan = self._plans.withdraw_to(
@@ -327,9 +363,14 @@ class AsyncReddioClient(_Reddio, AsyncClient):
             receiver_vault_id=receiver_vault_id,
             asset_id=asset_id,
             quantized=quantized,
+            idempotency_key=idempotency_key,
         )
         return await self._driver.run(plan)
 
     async def submit_withdrawal_to(self, signed: SignedWithdrawalTo) -> WithdrawalResult:
         """Awaitable :meth:`ReddioClient.submit_withdrawal_to`."""
         return await self._driver.run(self._plans.submit_withdrawal_to(signed))
+
+    async def recover(self) -> list[Recovery]:
+        """Awaitable :meth:`ReddioClient.recover`."""
+        return await self._driver.run(self._plans.recover())

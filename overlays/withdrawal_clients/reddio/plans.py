@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from types import ModuleType
-from typing import Any, TypeVar
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reddio_client.api.accounts import get_nonce, get_vault_ids
 from reddio_client.api.assets import get_contract_info
@@ -38,7 +39,9 @@ from reddio_client.models import WithdrawableAsset as WithdrawableAssetModel
 from reddio_client.types import Unset
 
 from .. import errors, starkex
+from .._core import durable
 from .._core.answers import error_for_answer, read_json
+from .._core.durable import Recovery
 from .._core.secret import Secret
 from .._core.steps import Answer, Exclusive, Plan, Request, Sleep
 from .._core.transport import RetryPolicy, check_seconds
@@ -48,7 +51,13 @@ from . import inputs as check
 from .inputs import DEFAULT_EXPIRATION, GivenAmount, SignedWithdrawalTo, StarkKeys
 from .results import ContractInfo, Record, WithdrawableAsset, WithdrawalResult, to_int
 
+if TYPE_CHECKING:
+    from ..journal import Entry, Journal
+
 T = TypeVar("T")
+log = logging.getLogger("withdrawal_clients.reddio")
+API = "reddio"
+NONCE_ATTEMPTS = 4  # fresh nonces tried when another writer took the one we were handed
 
 NETWORKS = {
     "mainnet": "https://api.reddio.com",
@@ -143,8 +152,10 @@ class ReddioPlans:
         max_retries: int,
         clock: Callable[[], float] | None,
         wall_clock: Callable[[], float] = time.time,
+        journal: Journal | None = None,
     ) -> None:
         self.policy = RetryPolicy(max_retries=max_retries)
+        self.journal = journal
         self._clock = clock or time.monotonic
         self._wall_clock = wall_clock  # Unix seconds: expiration_timestamp must be ahead of it
         self.keys = None if stark_private_key is None else StarkKeys.of(stark_private_key)
@@ -344,7 +355,9 @@ class ReddioPlans:
         receiver_vault_id: int | str | None,
         asset_id: int | str | None,
         quantized: bool,
+        idempotency_key: str | None = None,
     ) -> Plan[WithdrawalResult]:
+        key = self._idempotency_key(idempotency_key)
         keys = self._signing_keys()
         address = check.contract(contract_address)
         kind = self._kind_for(asset_type, address)
@@ -360,32 +373,50 @@ class ReddioPlans:
         asset = None if asset_id is None else check.hex_int(asset_id, "asset_id")
         sender = keys.stark_key
 
-        if asset is None and kind in check.FUNGIBLE_KINDS:
-            info = yield from self.contract_info(address, kind)
-            asset = _asset_id(kind, address, info.quantum, token)
-            quantized_amount = given.quantize(
-                decimals=info.decimals, quantum=info.quantum, kind=kind
+        def prepare() -> Plan[Callable[..., SignedWithdrawalTo]]:
+            """Look up what was not given; the signer of this withdrawal, given a nonce."""
+            asset_, vault, receiver_vault = asset, known_vault, known_receiver_vault
+            if asset_ is None and kind in check.FUNGIBLE_KINDS:
+                info = yield from self.contract_info(address, kind)
+                asset_ = _asset_id(kind, address, info.quantum, token)
+                units = given.quantize(decimals=info.decimals, quantum=info.quantum, kind=kind)
+            else:
+                units = yield from self._quantize(given, kind, address)
+                if asset_ is None:
+                    asset_ = _asset_id(kind, address, 1, token)
+            if vault is None or receiver_vault is None:
+                ids = yield from self.vault_ids(asset_, [sender, to])
+                vault = ids[0] if vault is None else vault
+                receiver_vault = ids[1] if receiver_vault is None else receiver_vault
+            return functools.partial(
+                check.build_withdrawal_to,
+                stark_private_key=keys,
+                contract_address=address,
+                asset_id=asset_,
+                amount=units,
+                vault_id=vault,
+                receiver=to,
+                receiver_vault_id=receiver_vault,
+                token_id=token,
+                expiration_timestamp=expiry,
             )
-        else:
-            quantized_amount = yield from self._quantize(given, kind, address)
-            if asset is None:
-                asset = _asset_id(kind, address, 1, token)
-        if known_vault is None or known_receiver_vault is None:
-            ids = yield from self.vault_ids(asset, [sender, to])
-            known_vault = ids[0] if known_vault is None else known_vault
-            known_receiver_vault = ids[1] if known_receiver_vault is None else known_receiver_vault
-        sign = functools.partial(
-            check.build_withdrawal_to,
-            stark_private_key=keys,
-            contract_address=address,
-            asset_id=asset,
-            amount=quantized_amount,
-            vault_id=known_vault,
-            receiver=to,
-            receiver_vault_id=known_receiver_vault,
-            token_id=token,
-            expiration_timestamp=expiry,
-        )
+
+        if key is not None:
+            intent = {
+                "contract_address": address,
+                "asset_type": check.api_name(kind),
+                "amount": str(given.value),
+                "quantized": given.quantized,
+                "receiver": to,
+                "token_id": token,
+                "expiration_timestamp": expiry,
+                "nonce": known_nonce,
+                "vault_id": known_vault,
+                "receiver_vault_id": known_receiver_vault,
+                "asset_id": None if asset is None else hex(asset),
+            }
+            return (yield from self._durable_withdraw_to(key, sender, intent, prepare, known_nonce))
+        sign = yield from prepare()
         if known_nonce is not None:
             return (yield from self.submit_withdrawal_to(sign(nonce=known_nonce)))
         # The nonce Reddio hands out only moves once a withdrawal is in: two withdrawals of one
@@ -397,12 +428,27 @@ class ReddioPlans:
     def _with_next_nonce(
         self, sender: str, sign: Callable[..., SignedWithdrawalTo]
     ) -> Plan[WithdrawalResult]:
+        for _ in range(NONCE_ATTEMPTS - 1):
+            nonce = yield from self.nonce(sender)
+            try:
+                return (yield from self._submit(sign(nonce=nonce), fetched_nonce=True))
+            except errors.ApiError as exc:
+                if exc.code != DUPLICATE_TRANSACTION:
+                    raise
+                log_nonce_taken(nonce)
         nonce = yield from self.nonce(sender)
-        return (yield from self.submit_withdrawal_to(sign(nonce=nonce)))
+        return (yield from self._submit(sign(nonce=nonce)))
 
     def submit_withdrawal_to(self, signed: SignedWithdrawalTo) -> Plan[WithdrawalResult]:
         if not isinstance(signed, SignedWithdrawalTo):
             raise errors.InvalidInput("signed", "must be a SignedWithdrawalTo")
+        return (yield from self._submit(signed))
+
+    def _submit(
+        self, signed: SignedWithdrawalTo, *, fetched_nonce: bool = False, sent_before: bool = False
+    ) -> Plan[WithdrawalResult]:
+        """Post a signed body exactly once. ``fetched_nonce``: we took its nonce from Reddio
+        just now, so a duplicate on the first post means another writer took that nonce."""
         what = "POST /v1/withdrawalto"
         body = WithdrawalToRequest.from_dict(signed.to_dict())
 
@@ -424,8 +470,10 @@ class ReddioPlans:
                     look_up=lambda: self._find(signed),
                     duplicate_codes={DUPLICATE_TRANSACTION},
                     lookup_name="signature lookup",
+                    first_duplicate_is_taken=fetched_nonce,
                 ),
                 self.policy,
+                sent_before=sent_before,
             )
         )
 
@@ -435,6 +483,7 @@ class ReddioPlans:
         record = yield from self.record_by_signature(signed.r, signed.s)
         if record is None:
             return None
+        _check_record_matches(record, signed)
         if record.is_failed:
             raise errors.WithdrawalRejected(
                 f"withdrawal {record.sequence_id} failed",
@@ -442,6 +491,176 @@ class ReddioPlans:
                 withdrawal=record,
             )
         return WithdrawalResult(record.sequence_id, signed.body, signed.msg_hash, record)
+
+    # --- the journal ---
+
+    def _idempotency_key(self, given: object) -> str | None:
+        if self.journal is None:
+            if given is not None:
+                raise errors.InvalidInput(
+                    "idempotency_key", "needs a journal: create the client with journal=..."
+                )
+            return None
+        if given is None:
+            raise errors.InvalidInput(
+                "idempotency_key", "is required when the client has a journal"
+            )
+        return durable.check_key(given)
+
+    def _durable_withdraw_to(
+        self,
+        key: str,
+        sender: str,
+        intent: dict[str, Any],
+        prepare: Callable[[], Plan[Callable[..., SignedWithdrawalTo]]],
+        known_nonce: int | None,
+    ) -> Plan[WithdrawalResult]:
+        journal = self._need_journal()
+        entry = yield from durable.begin(journal, API, key, sender, intent)
+        done = durable.settled(entry, _result_from_journal)
+        if done is not None:
+            return done
+        return (
+            yield from durable.holding(
+                journal, API, sender, self._send_journaled(key, sender, prepare, known_nonce)
+            )
+        )
+
+    def _send_journaled(
+        self,
+        key: str,
+        sender: str,
+        prepare: Callable[[], Plan[Callable[..., SignedWithdrawalTo]]],
+        known_nonce: int | None,
+    ) -> Plan[WithdrawalResult]:
+        """Under the sender's journal lock: finish what an earlier run left, or sign and send."""
+        from ..journal import NonceTaken, State
+
+        journal = self._need_journal()
+        entry = yield from durable.call(journal.get, API, key)
+        assert entry is not None
+        done = durable.settled(entry, _result_from_journal)
+        if done is not None:
+            return done
+        yield from self._settle_others(sender, key)
+        if entry.state == State.SENDING:
+            return (yield from self._post_recorded(entry, sent_before=True))
+        sign = yield from prepare()
+        for attempt in range(NONCE_ATTEMPTS):
+            fetched = known_nonce is None
+            nonce = known_nonce if known_nonce is not None else (yield from self.nonce(sender))
+            signed = sign(nonce=nonce)
+            try:
+                recorded = yield from durable.call(
+                    functools.partial(journal.mark_sending, nonce=nonce),
+                    API,
+                    key,
+                    _signed_to_journal(signed),
+                )
+            except NonceTaken:
+                if not fetched:
+                    raise errors.InvalidInput(
+                        "nonce", "is held by another withdrawal of this sender in the journal"
+                    ) from None
+                yield Sleep(self.policy.backoff_base * 2**attempt)  # Reddio has not counted it yet
+                continue
+            try:
+                return (yield from self._post_recorded(recorded, fetched_nonce=fetched))
+            except errors.ApiError as exc:
+                if not (fetched and exc.code == DUPLICATE_TRANSACTION):
+                    raise
+                log_nonce_taken(nonce)  # another writer outside this journal took it
+        raise errors.ServerError(
+            f"GET /v1/nonce: Reddio kept handing out nonces already used for {sender}; "
+            "nothing was sent, try again later"
+        )
+
+    def _post_recorded(
+        self, entry: Entry, *, sent_before: bool = False, fetched_nonce: bool = False
+    ) -> Plan[WithdrawalResult]:
+        """Post the body an entry recorded, and record how it ended before returning."""
+        journal = self._need_journal()
+        assert entry.request is not None
+        signed = _signed_from_journal(entry.request)
+        try:
+            result = yield from self._submit(
+                signed, fetched_nonce=fetched_nonce, sent_before=sent_before
+            )
+        except errors.OutcomeUnknown as exc:
+            yield from durable.call(journal.note_error, API, entry.key, str(exc)[:1000])
+            raise errors.OutcomeUnknown(
+                str(exc.args[0]).split("; ")[0],
+                how_to_check=durable.recover_hint(entry.key),
+                cause=exc.cause,
+                request_body=exc.request_body,
+            ) from exc
+        except (errors.WithdrawalRejected, errors.ApiError) as exc:
+            if fetched_nonce and getattr(exc, "code", None) == DUPLICATE_TRANSACTION:
+                raise  # not ours: the caller signs again with a fresh nonce
+            yield from durable.call(journal.mark_failed, API, entry.key, str(exc)[:1000])
+            raise
+        except errors.TransportError as exc:  # never reached Reddio: the same body may go again
+            yield from durable.call(journal.note_error, API, entry.key, str(exc)[:1000])
+            raise
+        yield from durable.call(journal.mark_done, API, entry.key, _result_to_journal(result))
+        return result
+
+    def _settle_others(self, sender: str, key: str) -> Plan[None]:
+        """Settle this sender's other entries that a crash left with a recorded body, so that
+        no nonce is taken while one of theirs may still be in flight."""
+        from ..journal import State
+
+        journal = self._need_journal()
+        entries = yield from durable.call(
+            functools.partial(journal.entries, api=API, scope=sender, states=[State.SENDING])
+        )
+        for other in entries:
+            if other.key != key:
+                yield from self._recover_one(other)
+
+    def recover(self) -> Plan[list[Recovery]]:
+        from ..journal import State
+
+        journal = self._need_journal()
+        sender = self._signing_keys().stark_key
+        entries = yield from durable.call(
+            functools.partial(
+                journal.entries, api=API, scope=sender, states=[State.PENDING, State.SENDING]
+            )
+        )
+        outcomes = []
+        for entry in entries:
+            outcome = yield from durable.holding(journal, API, sender, self._recover_key(entry.key))
+            outcomes.append(outcome)
+        return outcomes
+
+    def _recover_key(self, key: str) -> Plan[Recovery]:
+        journal = self._need_journal()
+        entry = yield from durable.call(journal.get, API, key)
+        assert entry is not None
+        return (yield from self._recover_one(entry))
+
+    def _recover_one(self, entry: Entry) -> Plan[Recovery]:
+        from ..journal import State
+
+        if entry.state == State.DONE and entry.result is not None:
+            return Recovery(entry.key, "done", _result_from_journal(entry.result))
+        if entry.state == State.FAILED:
+            return Recovery(entry.key, "failed", error=entry.error)
+        if entry.state == State.PENDING:
+            return Recovery(entry.key, "not_sent", error="nothing was sent")
+        try:
+            result = yield from self._post_recorded(entry, sent_before=True)
+        except errors.OutcomeUnknown as exc:
+            return Recovery(entry.key, "unknown", error=str(exc))
+        except errors.WithdrawalClientError as exc:
+            return Recovery(entry.key, "failed", error=str(exc))
+        return Recovery(entry.key, "done", result)
+
+    def _need_journal(self) -> Journal:
+        if self.journal is None:
+            raise errors.InvalidInput("journal", "is required: create the client with journal=...")
+        return self.journal
 
     # --- helpers ---
 
@@ -477,6 +696,80 @@ def _asset_id(kind: AssetKind, address: str, quantum: int, token: str) -> int:
         return starkex.get_asset_id(kind, contract_address=address, quantum=quantum)
     return starkex.get_asset_id(
         kind, contract_address=address, quantum=quantum, token_id=int(token)
+    )
+
+
+def log_nonce_taken(nonce: int) -> None:
+    log.info("POST /v1/withdrawalto: nonce %d was taken by another writer; signing again", nonce)
+
+
+def _check_record_matches(record: Record, signed: SignedWithdrawalTo) -> None:
+    """A record found by our signature must describe our body in every field it carries."""
+    body = signed.body
+    ours = {
+        "stark_key": int(body["stark_key"], 16),
+        "asset_id": int(body["asset_id"], 16),
+        "amount": int(body["amount"]),
+        "token_id": body["token_id"] or None,
+    }
+    theirs = {
+        "stark_key": _hex_or_none(record.stark_key),
+        "asset_id": _hex_or_none(record.asset_id),
+        "amount": _int_or_none(record.amount),
+        "token_id": record.token_id or None,
+    }
+    differing = [k for k, v in theirs.items() if v is not None and v != ours[k]]
+    if differing:
+        raise errors.MalformedResponse(
+            "GET /v1/record/by/signature: the record found for our signature differs from the "
+            f"signed body in {', '.join(differing)}"
+        )
+
+
+def _hex_or_none(value: object) -> int | None:
+    try:
+        return int(str(value), 16) if value not in (None, "") else None
+    except ValueError:
+        return -1  # unreadable: never equal to ours
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return -1
+
+
+def _signed_to_journal(signed: SignedWithdrawalTo) -> dict[str, Any]:
+    return {"body": signed.to_dict(), "msg_hash": hex(signed.msg_hash)}
+
+
+def _signed_from_journal(recorded: Mapping[str, Any]) -> SignedWithdrawalTo:
+    body = dict(recorded["body"])
+    signature = MappingProxyType(dict(body["signature"]))
+    body["signature"] = signature
+    return SignedWithdrawalTo(
+        MappingProxyType(body),
+        int(recorded["msg_hash"], 16),
+        int(signature["r"], 16),
+        int(signature["s"], 16),
+    )
+
+
+def _result_to_journal(result: WithdrawalResult) -> dict[str, Any]:
+    body = dict(result.body)
+    if "signature" in body:
+        body["signature"] = dict(body["signature"])
+    msg_hash = None if result.msg_hash is None else hex(result.msg_hash)
+    return {"sequence_id": result.sequence_id, "body": body, "msg_hash": msg_hash}
+
+
+def _result_from_journal(recorded: Mapping[str, Any]) -> WithdrawalResult:
+    msg_hash = recorded.get("msg_hash")
+    return WithdrawalResult(
+        int(recorded["sequence_id"]),
+        MappingProxyType(dict(recorded["body"])),
+        None if msg_hash is None else int(msg_hash, 16),
     )
 
 

@@ -1,0 +1,102 @@
+"""Plans' use of the durable journal: every call is an :class:`Invoke` step (blocking, so an
+async client runs it in a worker thread), and the rules both APIs share live here once.
+
+The order of durable writes is what makes a withdrawal exactly-once across crashes: the intent
+before anything is sent (:func:`begin`), the request before it is posted (``mark_sending``),
+the answer before the call returns (``mark_done``/``mark_failed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from .. import errors
+from .steps import Exclusive, Invoke, Plan
+
+if TYPE_CHECKING:
+    from ..journal import Entry, Journal
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Recovery:
+    """What ``recover()`` made of one journal entry left in flight.
+
+    ``outcome``: "done" (``result`` holds the withdrawal), "failed" (refused; ``error`` says
+    why), "unknown" (still unsettled; ``error`` says why) or "not_sent" (nothing was ever sent:
+    call again with the same key to send it).
+    """
+
+    key: str
+    outcome: str
+    result: Any = None
+    error: str | None = None
+
+
+def check_key(key: object) -> str:
+    if not isinstance(key, str) or not key or len(key) > 200 or not key.isprintable():
+        raise errors.InvalidInput(
+            "idempotency_key", "must be a printable string of 1 to 200 characters"
+        )
+    return key
+
+
+def call(function: Callable[..., T], *args: Any) -> Plan[T]:
+    """Call a journal method as a step."""
+    result: T = yield Invoke(function, args, blocking=True, field="journal")
+    return result
+
+
+def begin(
+    journal: Journal, api: str, key: str, scope: str, intent: Mapping[str, Any]
+) -> Plan[Entry]:
+    """The journal entry of ``key``: recorded now, or as an earlier call left it. The same key
+    with other arguments is an IdempotencyConflict, before anything is sent."""
+    entry, _created = yield from call(journal.begin, api, key, scope, intent)
+    differing = sorted(
+        name for name in {*intent, *entry.intent} if intent.get(name) != entry.intent.get(name)
+    )
+    if differing:
+        raise errors.IdempotencyConflict(key, differing)
+    if entry.scope != scope:
+        raise errors.IdempotencyConflict(key, ["sender"])
+    return entry
+
+
+def holding(journal: Journal, api: str, scope: str, plan: Plan[T]) -> Plan[T]:
+    """Run ``plan`` holding this process's lock and the journal's lock of (api, scope): one
+    writer at a time across every process and host sharing the journal."""
+
+    def hold() -> AbstractContextManager[None]:
+        return journal.lock(api, scope)
+
+    result: T = yield Exclusive(plan, scope, hold=hold)
+    return result
+
+
+def settled(entry: Entry, rebuild: Callable[[Mapping[str, Any]], T]) -> T | None:
+    """The outcome an entry already holds: its result when done, its refusal raised when it
+    failed, None while in flight."""
+    from ..journal import State
+
+    if entry.state == State.DONE and entry.result is not None:
+        return rebuild(entry.result)
+    if entry.state == State.FAILED:
+        raise errors.WithdrawalRejected(
+            f"withdrawal {entry.key!r} was refused when first sent",
+            reason=entry.error or "refused",
+            withdrawal=entry.result,
+        )
+    return None
+
+
+def recover_hint(key: str) -> str:
+    return (
+        f"call recover() on a client with this journal, or call again with idempotency_key="
+        f"{key!r}: the recorded request is looked up and re-sent only if the API does not know it"
+    )
