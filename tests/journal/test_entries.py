@@ -69,6 +69,7 @@ def test_sending_then_done(journal: Journal) -> None:
     assert journal.get(API, "w1") == done
 
     refused(journal, "w1", journal.mark_done, {"sequence_id": 43})
+    refused(journal, "w1", journal.mark_done, {"sequence_id": 42.0})  # equal in Python, not JSON
     refused(journal, "w1", journal.mark_sending, {"nonce": 8}, nonce=7)
     refused(journal, "w1", journal.mark_failed, "refused")
     refused(journal, "w1", journal.release_nonce)

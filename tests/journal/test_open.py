@@ -55,6 +55,13 @@ def test_a_missing_directory_or_a_file_that_is_no_database(tmp_path: Path) -> No
         Journal.open(not_a_database)
 
 
+def test_sqlite_lock_files_that_cannot_be_made(tmp_path: Path) -> None:
+    with Journal.open(tmp_path / "journal.db") as journal:
+        (tmp_path / "journal.db.locks").write_text("a file where the lock folder goes")
+        with pytest.raises(JournalError, match="lock"), journal.lock(API, SCOPE):
+            pass
+
+
 def test_postgres_repr_and_errors_never_show_the_password(postgres_url: str) -> None:
     with_password = postgres_url.replace("postgres@", "postgres:hunter2@")
     with Journal.open(with_password) as journal:  # trust authentication ignores it
