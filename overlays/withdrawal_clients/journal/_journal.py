@@ -13,7 +13,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any, ClassVar, Protocol
 
 import attrs
@@ -65,9 +64,9 @@ class Journal(abc.ABC):
 
     # Added to the SELECT that reads an entry before changing it.
     _for_update: ClassVar[str] = ""
-    # The database's errors: the first means a unique index refused a row.
+    # The error of a row that a unique index refused, and every error of the storage.
     _unique_violation: ClassVar[type[Exception]]
-    _database_error: ClassVar[type[Exception]]
+    _database_error: ClassVar[tuple[type[Exception], ...]]
 
     def __init__(self) -> None:
         self._mutex = threading.RLock()
@@ -92,11 +91,10 @@ class Journal(abc.ABC):
 
         if isinstance(target, os.PathLike):
             return SqliteJournal(Path(target))
-        if not isinstance(target, str) or target.startswith("sqlite://") != target.startswith(
-            _SQLITE_SCHEME
-        ):
+        if not isinstance(target, str):
             raise InvalidInput("journal", _TARGET_RULE)
         path = target.removeprefix(_SQLITE_SCHEME)
+        # Another scheme (or sqlite:// with two slashes) is a mistake, not a file name.
         if not path or path == ":memory:" or "://" in path or "\0" in path:
             raise InvalidInput("journal", _TARGET_RULE + " (a file: it must outlive the process)")
         return SqliteJournal(Path(path))
@@ -143,7 +141,7 @@ class Journal(abc.ABC):
 
     def _change(self, api: str, key: str, step: Callable[[Entry | None], Entry]) -> Entry:
         """Apply ``step`` to the entry in one transaction that holds its row."""
-        api, key = m.text("api", api, most=64), m.text("key", key, most=512)
+        api, key = m.name("api", api), m.name("key", key)
         with self._transaction(write=True) as execute:
             rows = execute(_ONE + self._for_update, (api, key)).fetchall()
             before = m.from_row(rows[0]) if rows else None
@@ -167,9 +165,9 @@ class Journal(abc.ABC):
         An existing entry is returned as it is, never overwritten."""
         moment = m.now()
         entry = Entry(
-            api=m.text("api", api, most=64),
-            key=m.text("key", key, most=512),
-            scope=m.text("scope", scope, most=512),
+            api=m.name("api", api),
+            key=m.name("key", key),
+            scope=m.name("scope", scope),
             state=State.PENDING,
             intent=m.normal("intent", intent),
             request=None,
@@ -220,7 +218,7 @@ class Journal(abc.ABC):
         return self._change(api, key, lambda entry: m.noted(api, key, entry, text))
 
     def get(self, api: str, key: str) -> Entry | None:
-        api, key = m.text("api", api, most=64), m.text("key", key, most=512)
+        api, key = m.name("api", api), m.name("key", key)
         with self._transaction() as execute:
             rows = execute(_ONE, (api, key)).fetchall()
         return m.from_row(rows[0]) if rows else None
@@ -259,7 +257,7 @@ class Journal(abc.ABC):
         for name, value in (("api", api), ("scope", scope)):
             if value is not None:
                 clauses.append(f"{name} = ?")
-                params.append(m.text(name, value, most=512))
+                params.append(m.name(name, value))
         if states is not None:
             try:
                 wanted = sorted({State(state) for state in states})
@@ -267,7 +265,7 @@ class Journal(abc.ABC):
                 raise InvalidInput("states", f"must be states: {', '.join(State)}") from None
             clauses.append(f"state IN ({', '.join('?' for _ in wanted)})" if wanted else "1 = 0")
             params.extend(state.value for state in wanted)
-        return "".join(f"{' AND' if i else ' WHERE'} {c}" for i, c in enumerate(clauses)), params
+        return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
     @contextlib.contextmanager
     def lock(self, api: str, scope: str, *, timeout: float | None = None) -> Iterator[None]:
@@ -276,7 +274,7 @@ class Journal(abc.ABC):
         process dies. errors.Timeout when not acquired within ``timeout`` seconds (None:
         wait as long as it takes). Not re-entrant: taking a lock this thread holds through
         the same journal is refused (InvalidInput); through another journal it waits."""
-        digest = m.lock_digest(m.text("api", api, most=64), m.text("scope", scope, most=512))
+        digest = m.lock_digest(m.name("api", api), m.name("scope", scope))
         wait = _timeout(timeout)
         held: set[bytes] = self._held.__dict__.setdefault("digests", set())
         if digest in held:
@@ -305,12 +303,7 @@ class Journal(abc.ABC):
     def __enter__(self) -> Journal:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 

@@ -114,8 +114,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def text(field: str, value: object, *, most: int) -> str:
-    """A name: a non-empty str of at most ``most`` characters without NUL."""
+_LONGEST = {"api": 64, "key": 512, "scope": 512}
+
+
+def name(field: str, value: object) -> str:
+    """An api, key or scope: a non-empty str without NUL, not too long."""
+    most = _LONGEST[field]
     if not isinstance(value, str) or not value or len(value) > most or "\0" in value:
         raise InvalidInput(field, f"must be a non-empty string of at most {most} characters")
     return value
@@ -149,6 +153,10 @@ def dump(field: str, value: object) -> str:
 def normal(field: str, value: object) -> Any:
     """``value`` as it will read back: what the journal returns is what it stores."""
     return json.loads(dump(field, value))
+
+
+def _stored(value: Mapping[str, Any] | None) -> str | None:
+    return None if value is None else dump("result", value)
 
 
 def _load(value: str | None) -> Any:
@@ -235,7 +243,7 @@ def sending(
 
 def done(api: str, key: str, entry: Entry | None, result: Mapping[str, Any]) -> Entry:
     entry = _existing(api, key, entry, "mark done")
-    if entry.state is State.DONE and entry.result == result:
+    if entry.state is State.DONE and _stored(entry.result) == _stored(result):  # not True == 1
         return entry
     if entry.state is not State.SENDING:  # nothing can be accepted before it is sent
         raise _refuse(api, key, entry, "can only mark done after sending (or again, same result)")
@@ -246,7 +254,8 @@ def failed(
     api: str, key: str, entry: Entry | None, reason: str, result: Mapping[str, Any] | None
 ) -> Entry:
     entry = _existing(api, key, entry, "mark failed")
-    if entry.state is State.FAILED and (entry.error, entry.result) == (reason, result):
+    again = entry.state is State.FAILED and entry.error == reason
+    if again and _stored(entry.result) == _stored(result):
         return entry
     if not entry.in_flight:
         raise _refuse(api, key, entry, "cannot mark failed")

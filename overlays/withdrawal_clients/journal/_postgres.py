@@ -46,7 +46,7 @@ _SCHEMA_KEY = _key(hashlib.sha256(f"{m.TABLE} schema".encode()).digest())
 class PostgresJournal(Journal):
     _for_update = " FOR UPDATE"
     _unique_violation = pg_errors.UniqueViolation
-    _database_error = psycopg.Error
+    _database_error = (psycopg.Error,)
 
     def __init__(self, url: str) -> None:
         super().__init__()

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import InvalidInput
-from . import _model as m
 from ._journal import Execute, Journal, timed_out
 
 BUSY_SECONDS = 60.0  # how long a writer waits for another process's transaction
@@ -25,7 +24,7 @@ BUSY_SECONDS = 60.0  # how long a writer waits for another process's transaction
 
 class SqliteJournal(Journal):
     _unique_violation = sqlite3.IntegrityError
-    _database_error = sqlite3.Error
+    _database_error = (sqlite3.Error, OSError)  # OSError: the lock files
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -72,12 +71,9 @@ class SqliteJournal(Journal):
     def _acquire(self, digest: bytes, timeout: float | None) -> Callable[[], None]:
         # One descriptor per acquisition: flock excludes other descriptors, so other threads
         # of this process too.
-        try:
-            self._locks.mkdir(exist_ok=True)
-            name = self._locks / f"{digest.hex()[:32]}.lock"
-            fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-        except OSError as exc:
-            raise m.JournalError(f"{self!r}: cannot create lock file: {exc}") from exc
+        self._locks.mkdir(exist_ok=True)
+        name = self._locks / f"{digest.hex()[:32]}.lock"
+        fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         try:
             _flock(fd, timeout)
         except BaseException:
