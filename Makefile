@@ -23,12 +23,12 @@ NODE_STAMP := node_modules/.installed
 
 help:
 	@echo "make demo             run a complete withdrawal on both APIs against the local sandbox"
-	@echo "make test             everything CI checks: check-generated lint-specs lint typecheck pytest"
+	@echo "make test             everything CI checks: check-generated lint-specs lint typecheck docs pytest"
 	@echo "make install          create .venv (all extras + dev tools) and node_modules"
 	@echo "make generate         delete and regenerate generated/ from openapi/*.yaml"
 	@echo "make check-generated  fail if generated/ differs from what openapi/ produces"
 	@echo "make lint-specs       validate, lint (Spectral) and type-check a TypeScript client of both specs"
-	@echo "make docs             one static HTML reference page per spec in site/"
+	@echo "make docs             the documentation site (guides, API reference, both specs) in site/"
 	@echo "make lint / typecheck ruff / mypy --strict on overlays/"
 	@echo "make bench            crypto and client benchmarks (figures and ratios)"
 	@echo "make build            wheel and sdist in dist/, then import-check the wheel in a fresh venv"
@@ -46,12 +46,15 @@ $(NODE_STAMP): package.json package-lock.json
 
 install: $(VENV_STAMP) $(NODE_STAMP)
 
+# The generator writes py.typed only with packaging metadata (which we do not want), so the
+# marker is written here: mypy --strict users can then import the generated packages.
 generate: $(VENV_STAMP)
 	@for spec in $(SPECS); do \
 	  rm -rf generated/$${spec}_client; \
 	  $(BIN)/openapi-python-client generate --path openapi/$$spec.yaml --meta none \
 	    --output-path generated/$${spec}_client --config openapi/$$spec-config.yaml \
 	    --overwrite --fail-on-warning; \
+	  : > generated/$${spec}_client/py.typed; \
 	done
 
 check-generated: generate
@@ -68,9 +71,15 @@ lint-specs: $(VENV_STAMP) $(NODE_STAMP)
 	@for spec in $(SPECS); do openapi-typescript openapi/$$spec.yaml --output build/ts/$$spec.ts; done
 	tsc --project openapi/tsconfig.json
 
-docs: $(NODE_STAMP)
-	mkdir -p site
-	@for spec in $(SPECS); do redocly build-docs openapi/$$spec.yaml --output site/$$spec.html; done
+# The site: guides and the API reference (mkdocs-material + mkdocstrings, from the docstrings),
+# with one Redoc page per spec linked in. Strict: a broken link or reference fails the build.
+docs: $(VENV_STAMP) $(NODE_STAMP)
+	rm -rf docs/specs && mkdir -p docs/specs
+	@for spec in $(SPECS); do \
+	  redocly build-docs openapi/$$spec.yaml --output docs/specs/$$spec.html >/dev/null; \
+	done
+	$(BIN)/mkdocs build --strict --quiet --site-dir site
+	@echo "documentation site in site/index.html"
 
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check overlays tests bench
@@ -83,7 +92,7 @@ pytest: $(VENV_STAMP)
 	# The fast backend is installed by make install: its tests must run, never skip.
 	WITHDRAWAL_CLIENTS_REQUIRE_FAST=1 $(BIN)/pytest -q
 
-test: check-generated lint-specs lint typecheck pytest
+test: check-generated lint-specs lint typecheck docs pytest
 
 bench: $(VENV_STAMP)
 	$(BIN)/python -m bench
@@ -96,7 +105,7 @@ build: $(VENV_STAMP)
 	cd /tmp && $(CURDIR)/build/wheel-venv/bin/python -c \
 	  "import reddio_client, omnia_client, withdrawal_clients; print('wheel imports OK:', withdrawal_clients.__version__)"
 
-check: test docs build
+check: test build
 
 demo: $(VENV_STAMP)
 	$(BIN)/withdrawal-clients demo

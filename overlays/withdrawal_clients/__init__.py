@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._core import logs as _logs  # noqa: F401 (importing it applies WITHDRAWAL_CLIENTS_LOG)
 from .errors import (
     ApiError,
     AuthError,
