@@ -126,6 +126,18 @@ class Record:
     signature: tuple[int, int] | None = None
 
 
+@attrs.frozen
+class L1Credit:
+    """A withdrawal that reached status 6: what layer 1 now holds for ``owner_key`` (the
+    receiver of a withdrawalto, the sender's stark key for /v1/withdrawal)."""
+
+    owner_key: int
+    asset: Asset
+    asset_id: int
+    token_id: str
+    amount: int  # quantized
+
+
 def _parse_uint(value: Any, name: str, bound: int) -> int:
     """A JSON integer or a decimal string, in [0, bound)."""
     if isinstance(value, bool):
@@ -184,6 +196,7 @@ class ReddioLedger:
         self._nonces: dict[int, set[int]] = {}
         self._records: dict[int, Record] = {}
         self._next_sequence = itertools.count(1_000)
+        self._on_l1: set[int] = set()  # sequence ids handed to layer 1
 
     # -- Python API for tests and the demo ------------------------------------------------------
 
@@ -200,6 +213,29 @@ class ReddioLedger:
     def record_count(self) -> int:
         with self._lock:
             return len(self._records)
+
+    def take_accepted_on_l1(self) -> list[L1Credit]:
+        """Withdrawals that reached status 6 since the last call, each returned once.
+
+        Statuses follow the clock when read, so layer 1 asks before it answers anything.
+        """
+        with self._lock:
+            ready = [
+                r
+                for r in self._records.values()
+                if r.sequence_id not in self._on_l1 and self._status(r) == ACCEPTED_ON_L1
+            ]
+            self._on_l1.update(r.sequence_id for r in ready)
+        return [
+            L1Credit(
+                int(r.receiver, 16) if r.receiver else r.stark_key,
+                r.asset,
+                r.asset_id,
+                r.token_id,
+                r.amount,
+            )
+            for r in ready
+        ]
 
     # -- state helpers (call with the lock held) -------------------------------------------------
 
