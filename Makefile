@@ -18,15 +18,17 @@ SPECS := reddio omnia
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install generate check-generated lint-specs docs lint typecheck pytest test \
-        bench build check demo sandbox clean
+.PHONY: help install generate check-generated contracts check-contracts lint-specs docs lint \
+        typecheck pytest test bench build check demo sandbox clean
 
 help:
 	@echo "make demo             run a complete withdrawal on both APIs against the local sandbox"
-	@echo "make test             everything CI checks: check-generated lint-specs lint typecheck docs pytest"
+	@echo "make test             everything CI checks: check-generated check-contracts lint-specs lint typecheck docs pytest"
 	@echo "make install          create .venv (all extras + dev tools) and node_modules"
 	@echo "make generate         delete and regenerate generated/ from openapi/*.yaml"
 	@echo "make check-generated  fail if generated/ differs from what openapi/ produces"
+	@echo "make contracts        recompile the sandbox's layer-1 contracts (pinned Vyper)"
+	@echo "make check-contracts  fail if the committed contract artifact is not what they compile to"
 	@echo "make lint-specs       validate, lint (Spectral) and type-check a TypeScript client of both specs"
 	@echo "make docs             the documentation site (guides, API reference, both specs) in site/"
 	@echo "make lint / typecheck ruff / mypy --strict on overlays/"
@@ -37,7 +39,7 @@ help:
 $(VENV_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,eth,fast,sandbox,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,eth,fast,l1,sandbox,postgres]'
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -63,6 +65,12 @@ check-generated: generate
 	  git status --porcelain -- generated/; exit 1; \
 	fi
 	@echo "generated/ is up to date"
+
+contracts: $(VENV_STAMP)
+	$(BIN)/python -m withdrawal_clients.sandbox._contracts
+
+check-contracts: $(VENV_STAMP)
+	$(BIN)/python -m withdrawal_clients.sandbox._contracts --check
 
 lint-specs: $(VENV_STAMP) $(NODE_STAMP)
 	$(BIN)/openapi-spec-validator $(SPECS:%=openapi/%.yaml)
@@ -92,7 +100,7 @@ pytest: $(VENV_STAMP)
 	# The fast backend is installed by make install: its tests must run, never skip.
 	WITHDRAWAL_CLIENTS_REQUIRE_FAST=1 $(BIN)/pytest -q
 
-test: check-generated lint-specs lint typecheck docs pytest
+test: check-generated check-contracts lint-specs lint typecheck docs pytest
 
 bench: $(VENV_STAMP)
 	$(BIN)/python -m bench

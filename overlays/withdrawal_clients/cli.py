@@ -1,7 +1,7 @@
 """The ``withdrawal-clients`` command: a local sandbox, a demo, and both APIs from the shell.
 
 Secrets come from the environment only, never from arguments (which other users of the
-machine can see): ``REDDIO_STARK_PRIVATE_KEY`` and ``OMNIA_TOKEN``.
+machine can see): ``REDDIO_STARK_PRIVATE_KEY``, ``OMNIA_TOKEN`` and ``ETH_PRIVATE_KEY``.
 
 Exit codes: 0 success; 1 the withdrawal failed (rejected, or a failed record status);
 2 bad input; 3 the API refused the request; 4 the outcome is unknown (no answer, or still
@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from . import __version__, errors
+from .layer1._cli import ETH_KEY_ENV
+from .layer1._cli import add_arguments as claim_arguments
 
 if TYPE_CHECKING:
     from .omnia import OmniaClient, Withdrawal
@@ -228,6 +230,13 @@ def cmd_reddio_withdraw_to(args: argparse.Namespace) -> int:
     return EXIT_OK if record is None else _check_accepted(record)
 
 
+def cmd_reddio_claim(args: argparse.Namespace) -> int:
+    from .layer1 import _cli
+
+    with _reddio(args, key_needed=False) as client:
+        return _cli.run(args, client, lambda view: _emit(args, view))
+
+
 def cmd_reddio_record(args: argparse.Namespace) -> int:
     with _reddio(args, key_needed=False) as client:
         key = _stark_key_for_reads(args, client)
@@ -301,6 +310,7 @@ def _need_sandbox_extra() -> None:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     _need_sandbox_extra()
     from .sandbox import DEFAULT_OMNIA_TOKEN, Sandbox, SandboxConfig
+    from .sandbox._l1 import STARKEX_ADDRESS
 
     tokens = frozenset(args.omnia_token or [DEFAULT_OMNIA_TOKEN])
     sandbox = Sandbox(SandboxConfig(omnia_tokens=tokens))
@@ -313,6 +323,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
                 raise UsageError(f"cannot listen on {where}: {exc.strerror}") from None
             print(f"Reddio   {served.reddio_url}")
             print(f"Omnia    {served.omnia_url}")
+            print(f"Layer 1  {served.l1_url}  (Ethereum JSON-RPC, StarkEx {STARKEX_ADDRESS})")
             for token in sorted(tokens):
                 print(f"Omnia accepts the Bearer token: {token}")
             print(f"Faults   {served.base_url}/_sandbox/faults  (Ctrl-C stops it)", flush=True)
@@ -385,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Exactly-once withdrawals on Reddio and Omnia, and a local sandbox of both.",
         epilog=(
-            f"Secrets are read from the environment only: {REDDIO_KEY_ENV}, {OMNIA_TOKEN_ENV}. "
+            f"Secrets are read from the environment only: {REDDIO_KEY_ENV}, {OMNIA_TOKEN_ENV}, "
+            f"{ETH_KEY_ENV}. "
             "Exit codes: 0 ok, 1 withdrawal failed, 2 bad input, 3 API error, "
             "4 outcome unknown."
         ),
@@ -421,6 +433,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_wait(withdraw_to, optional=True, reddio=True)
     withdraw_to.set_defaults(handler=cmd_reddio_withdraw_to, stark_key=None)
+    claim = reddio.add_parser("claim", help="claim on layer 1 what withdrawals left there")
+    claim_arguments(claim)
+    claim.set_defaults(handler=cmd_reddio_claim)
     for name, handler, text in (
         ("record", cmd_reddio_record, "show a record"),
         ("wait", cmd_reddio_wait, "wait until a record is final"),
@@ -431,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "wait":
             _add_wait(read, optional=False, reddio=True)
         read.set_defaults(handler=handler)
-    for sub in (withdraw_to, *(reddio.choices[n] for n in ("record", "wait"))):
+    for sub in (withdraw_to, claim, *(reddio.choices[n] for n in ("record", "wait"))):
         _add_common(sub, api="reddio")
 
     omnia = commands.add_parser("omnia", help="Omnia Exchange DTW withdrawals").add_subparsers(

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from ._faults import ADMIN_PREFIX, ASGIApp, Fault, FaultMiddleware
+from ._l1 import route as l1_route
 from ._omnia import error as omnia_error
 from ._reddio import FAILED_TO_JSON_UNMARSHAL, Refused, failed
 
@@ -135,6 +136,7 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
             Mount(REDDIO_PREFIX, routes=_reddio_routes(sandbox)),
             Mount(OMNIA_PREFIX, routes=_omnia_routes(sandbox)),
             Mount(ADMIN_PREFIX, routes=_admin_routes(sandbox)),
+            l1_route(sandbox.l1),
         ]
     )
     return FaultMiddleware(app, sandbox.faults)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from .. import amounts
 from ._config import TEST_STARK_PRIVATE_KEY, SandboxConfig
 from ._omnia import eip712_signer_of
 from ._sandbox import Sandbox, ServedSandbox
@@ -124,9 +125,57 @@ def _reddio(out: Out, sleep: Sleep, served: ServedSandbox, receiver: str) -> boo
         )
         out(f"  statuses seen    {' -> '.join(map(str, seen))}")
         out(f"  final status     {int(record.status)} {record.status.name}")
-        for asset in client.withdrawal_status(receiver):
+        ready = client.withdrawal_status(receiver)
+        for asset in ready:
             out(f"  ready on L1      {asset.display_value} {asset.symbol} for {receiver}")
-        return bool(record.is_accepted)
+        return bool(record.is_accepted) and _claim(out, served, receiver, ready)
+
+
+def _claim(out: Out, served: ServedSandbox, receiver: str, ready: list[Any]) -> bool:
+    """Finish on layer 1: claim from the StarkEx contract, show the receiver's balance move."""
+    from ._l1 import DEV_PRIVATE_KEYS, STARKEX_ADDRESS, available
+
+    out("")
+    out(f"Layer 1: claim from the StarkEx contract {STARKEX_ADDRESS}")
+    try:
+        from eth_account import Account
+        from web3 import Web3
+
+        from ..layer1 import ClaimTarget, L1Claimer, NothingToClaim
+    except ImportError:
+        out("  skipped          needs web3 (pip install 'withdrawal-clients[l1]')")
+        return True
+    if not available():
+        out("  skipped          the sandbox's layer 1 needs eth-tester and py-evm ([sandbox])")
+        return True
+    web3 = Web3(Web3.HTTPProvider(served.l1_url))
+    claimer = L1Claimer(web3, STARKEX_ADDRESS, poll_interval=0.05)
+    sender = Account.from_key(DEV_PRIVATE_KEYS[1])
+    out(f"  JSON-RPC         {served.l1_url} (py-evm, chain id {web3.eth.chain_id})")
+    out(f"  sender           {sender.address} (a public development key: anyone may claim,")
+    out("                   the contract pays the owner)")
+    before = web3.eth.get_balance(web3.to_checksum_address(receiver))
+    paid = 0
+    for asset in ready:
+        target = ClaimTarget.from_withdrawable(asset, owner=receiver)
+        planned = claimer.plan(target)
+        out(f"  call             {planned.call.function}, owner key {receiver}")
+        out(f"  pending          {planned.pending} (getWithdrawalBalance, un-quantized)")
+        result = claimer.claim(target, account=sender)
+        paid += result.amount if target.kind.value == "ETH" else 0
+        out(f"  transaction      {result.tx_hash}")
+        out(f"  mined            block {result.block_number}, gas used {result.gas_used}")
+        try:
+            claimer.claim(target, account=sender)
+        except NothingToClaim:
+            out("  claim again      refused before sending: nothing pending any more")
+    after = web3.eth.get_balance(web3.to_checksum_address(receiver))
+    out(f"  receiver balance {_ether(before)} ETH -> {_ether(after)} ETH")
+    return after - before == paid > 0
+
+
+def _ether(wei: int) -> str:
+    return amounts.format_decimal(Decimal(wei).scaleb(-18))
 
 
 def _post_tampered(served: ServedSandbox, body: Any) -> str:

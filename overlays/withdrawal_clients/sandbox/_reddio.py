@@ -74,7 +74,7 @@ def failed(refusal: Refused) -> Reply:
 class Asset:
     """A seeded asset; ERC721 ids also depend on the token id."""
 
-    kind: str  # "ETH", "ERC20", "ERC721"
+    kind: str  # "ETH", "ERC20", "ERC721", "ERC721M" (minted on layer 1 when withdrawn)
     contract_address: str  # "ETH" for ether, else a lower-case 0x address
     symbol: str
     name: str
@@ -84,9 +84,9 @@ class Asset:
     def asset_id(self, token_id: str = "") -> int:
         if self.kind == "ETH":
             return starkex.get_asset_id("ETH", quantum=self.quantum)
-        if self.kind == "ERC721":
+        if self.is_nft:
             return starkex.get_asset_id(
-                "ERC721", contract_address=self.contract_address, token_id=int(token_id)
+                self.kind, contract_address=self.contract_address, token_id=int(token_id)
             )
         return starkex.get_asset_id(
             self.kind, contract_address=self.contract_address, quantum=self.quantum
@@ -94,7 +94,11 @@ class Asset:
 
     def asset_type(self) -> str | None:
         """The StarkEx asset type as hex; left unknown (None) for an ERC721 contract."""
-        return None if self.kind == "ERC721" else hex(self.asset_id())
+        return None if self.is_nft else hex(self.asset_id())
+
+    @property
+    def is_nft(self) -> bool:
+        return self.kind in ("ERC721", "ERC721M")
 
     def display(self, quantized: int) -> str:
         """The human amount of a quantized one, as an exact decimal string."""
@@ -109,6 +113,7 @@ SEEDED_ASSETS = (
     Asset("ETH", "ETH", "ETH", "Ether", 18, 10**12),
     Asset("ERC20", "0x5a0d5a0d5a0d5a0d5a0d5a0d5a0d5a0d5a0d0020", "SBXUSD", "Sandbox USD", 6, 1),
     Asset("ERC721", "0x5a0d5a0d5a0d5a0d5a0d5a0d5a0d5a0d5a0d0721", "SBXNFT", "Sandbox NFT", 0, 1),
+    Asset("ERC721M", "0x5a0d5a0d5a0d5a0d5a0d5a0d5a0d5a0d5a0d721d", "SBXMNT", "Sandbox Mint", 0, 1),
 )
 
 
@@ -124,6 +129,18 @@ class Record:
     record_type: int = RECORD_WITHDRAW
     receiver: str | None = None  # as posted (lower case); None for the unsigned /v1/withdrawal
     signature: tuple[int, int] | None = None
+
+
+@attrs.frozen
+class L1Credit:
+    """A withdrawal that reached status 6: what layer 1 now holds for ``owner_key`` (the
+    receiver of a withdrawalto, the sender's stark key for /v1/withdrawal)."""
+
+    owner_key: int
+    asset: Asset
+    asset_id: int
+    token_id: str
+    amount: int  # quantized
 
 
 def _parse_uint(value: Any, name: str, bound: int) -> int:
@@ -171,11 +188,11 @@ class ReddioLedger:
         self._clock = clock
         self._lock = threading.Lock()
         self._assets = {a.contract_address.lower(): a for a in SEEDED_ASSETS}
-        eth, erc20, nft = SEEDED_ASSETS
+        eth, erc20, *nfts = SEEDED_ASSETS
         self._starting_balances = {  # quantized, per asset id; bad settings fail here
             eth.asset_id(): eth.quantize(config.starting_eth),
             erc20.asset_id(): erc20.quantize(config.starting_erc20),
-            **{nft.asset_id(token): 1 for token in config.starting_nft_token_ids},
+            **{nft.asset_id(token): 1 for nft in nfts for token in config.starting_nft_token_ids},
         }
         self._funded: set[int] = set()
         self._balances: dict[tuple[int, int], int] = {}
@@ -184,6 +201,7 @@ class ReddioLedger:
         self._nonces: dict[int, set[int]] = {}
         self._records: dict[int, Record] = {}
         self._next_sequence = itertools.count(1_000)
+        self._on_l1: set[int] = set()  # sequence ids handed to layer 1
 
     # -- Python API for tests and the demo ------------------------------------------------------
 
@@ -200,6 +218,29 @@ class ReddioLedger:
     def record_count(self) -> int:
         with self._lock:
             return len(self._records)
+
+    def take_accepted_on_l1(self) -> list[L1Credit]:
+        """Withdrawals that reached status 6 since the last call, each returned once.
+
+        Statuses follow the clock when read, so layer 1 asks before it answers anything.
+        """
+        with self._lock:
+            ready = [
+                r
+                for r in self._records.values()
+                if r.sequence_id not in self._on_l1 and self._status(r) == ACCEPTED_ON_L1
+            ]
+            self._on_l1.update(r.sequence_id for r in ready)
+        return [
+            L1Credit(
+                int(r.receiver, 16) if r.receiver else r.stark_key,
+                r.asset,
+                r.asset_id,
+                r.token_id,
+                r.amount,
+            )
+            for r in ready
+        ]
 
     # -- state helpers (call with the lock held) -------------------------------------------------
 
@@ -242,9 +283,9 @@ class ReddioLedger:
         token_id = "" if value is None else value
         if not isinstance(token_id, str):
             raise Refused(INVALID_PARAM, "token_id: must be a string")
-        if asset.kind == "ERC721" and not (token_id.isascii() and token_id.isdigit()):
+        if asset.is_nft and not (token_id.isascii() and token_id.isdigit()):
             raise Refused(INVALID_PARAM, "token_id: an ERC721 needs a decimal token id")
-        return token_id if asset.kind == "ERC721" else ""
+        return token_id if asset.is_nft else ""
 
     def _record_json(self, record: Record) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -483,7 +524,7 @@ class ReddioLedger:
 
     def _commit(self, key: int, asset: Asset, asset_id: int, token_id: str, amount: int) -> Record:
         self._fund(key)
-        if asset.kind == "ERC721" and amount != 1:
+        if asset.is_nft and amount != 1:
             raise Refused(AMOUNT_INVALID, "amount: an ERC721 amount is 1")
         balance = self._balances.get((key, asset_id), 0)
         if amount > balance:

@@ -18,6 +18,7 @@ import httpx
 from ._clock import Clock, ManualClock, SystemClock
 from ._config import SandboxConfig
 from ._faults import ASGIApp, FaultTable, not_a_dropped_response
+from ._l1 import L1_PATH, SandboxL1
 from ._omnia import OmniaBook
 from ._reddio import ReddioLedger
 
@@ -42,6 +43,8 @@ class Sandbox:
         self.reddio = ReddioLedger(self.config, self.clock)
         self.omnia = OmniaBook(self.config, self.clock)
         self.faults = FaultTable()
+        #: Layer 1 (a real EVM, built on first use; needs eth-tester and py-evm).
+        self.l1 = SandboxL1(self.reddio.assets, self.reddio.take_accepted_on_l1)
         self._app: ASGIApp | None = None
 
     @property
@@ -76,6 +79,7 @@ class Sandbox:
     # In-process use: base URLs and transports for httpx clients.
     reddio_url = IN_PROCESS_URL + REDDIO_PATH
     omnia_url = IN_PROCESS_URL + OMNIA_PATH
+    l1_url = IN_PROCESS_URL + L1_PATH
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
         return httpx.ASGITransport(app=self.app)
@@ -130,6 +134,11 @@ class ServedSandbox:
     @property
     def omnia_url(self) -> str:
         return self.base_url + OMNIA_PATH
+
+    @property
+    def l1_url(self) -> str:
+        """Layer 1's JSON-RPC endpoint (POST)."""
+        return self.base_url + L1_PATH
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float = STARTUP_TIMEOUT) -> bool:
