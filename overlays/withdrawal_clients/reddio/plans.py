@@ -570,6 +570,7 @@ class ReddioPlans:
                 if not (fetched and exc.code == DUPLICATE_TRANSACTION):
                     raise
                 log_nonce_taken(nonce)  # another writer outside this journal took it
+                yield from durable.call(journal.release_nonce, API, key)
         raise errors.ServerError(
             f"GET /v1/nonce: Reddio kept handing out nonces already used for {sender}; "
             "nothing was sent, try again later"
