@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from journal_support import API, SCOPE, raw
-from withdrawal_clients._secret import Secret
+from withdrawal_clients._core.secret import Secret
 from withdrawal_clients.errors import InvalidInput
 from withdrawal_clients.journal import Journal, JournalError, JournalStateError, NonceTaken, State
 

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 import attrs
 
-from .._reddio_inputs import eth_address
+from ..reddio.inputs import eth_address
 from ..errors import InvalidInput, MalformedResponse
 
 log = logging.getLogger("withdrawal_clients.layer1")

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import starkex
-from .._reddio_inputs import eth_address, hex_int
+from ..reddio.inputs import eth_address, hex_int
 from ..errors import InvalidInput
 from ..starkex.assets import keccak256
 
 if TYPE_CHECKING:
-    from .._reddio_results import WithdrawableAsset
+    from ..reddio.results import WithdrawableAsset
 
 __all__ = [
     "ClaimCall",

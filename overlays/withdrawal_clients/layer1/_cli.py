@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._secret import Secret
+from .._core.secret import Secret
 from ..errors import InvalidInput, WithdrawalClientError
 from ._addresses import StarkexContract, starkex_contract_for
 from ._calls import ClaimTarget

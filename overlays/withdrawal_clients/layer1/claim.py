@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import attrs
 
 from .. import errors
-from .._reddio_inputs import eth_address
+from ..reddio.inputs import eth_address
 from ..starkex.assets import keccak256
 from ._calls import (
     ClaimCall,

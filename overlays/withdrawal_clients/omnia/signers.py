@@ -216,7 +216,7 @@ def _key_bytes(private_key: str | bytes) -> bytes:
 class Eip712Signer:
     """Signs the typed data of an :class:`Eip712Layout` with a local secp256k1 key.
 
-    The key is kept in a :class:`~withdrawal_clients._secret.Secret`: it never appears in a
+    The key is kept in a :class:`~withdrawal_clients._core.secret.Secret`: it never appears in a
     repr, a message or a traceback made here. ``address`` is the signer's public address.
     """
 

@@ -57,7 +57,7 @@ def get_private_key_from_eth_signature(eth_signature_hex: str) -> int:
     """Reddio's STARK private key from a 65-byte Ethereum signature (hex, 0x optional).
 
     Uses the signature's r as 32 bytes, leading zeros included. The result is a secret: keep
-    it out of logs (``withdrawal_clients._secret.Secret`` helps).
+    it out of logs (``withdrawal_clients._core.secret.Secret`` helps).
     """
     if not isinstance(eth_signature_hex, str):
         raise InvalidInput(
