@@ -14,8 +14,8 @@ from types import MappingProxyType
 
 import attrs
 
-from ..reddio.inputs import eth_address
 from ..errors import InvalidInput, MalformedResponse
+from ..reddio.inputs import eth_address
 
 log = logging.getLogger("withdrawal_clients.layer1")
 

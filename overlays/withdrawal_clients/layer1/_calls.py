@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import starkex
-from ..reddio.inputs import eth_address, hex_int
 from ..errors import InvalidInput
+from ..reddio.inputs import eth_address, hex_int
 from ..starkex.assets import keccak256
 
 if TYPE_CHECKING:
