@@ -21,15 +21,14 @@ class SequenceIdEnvelope:
 
     status: str
     """ `"OK"` on success; anything else (Reddio sends `"FAILED"`) is a failure. """
-    error: str | Unset | None = UNSET
-    """ Failure text; empty or null on success. """
+    error: str | Unset = UNSET
+    """ Failure text; empty on success. """
     error_code: int | Unset = UNSET
-    """ 0 (or absent) on success. Known failure codes (open list: Reddio's Java SDK knows
-    about 36, and new codes may appear): 2 AmountInvalid, 6 NoSuchAssetID,
-    8 InsufficientAvailable, 11 FailedToGenerateNonce, 13 DuplicateTransactionError,
-    16 FailedToGenerateVaultID, 18 StarkKeyInvalid, 19 InvalidParam, 25 NotSuchToken,
-    32 InvalidAPIKey, 34 InvalidSignature, 400 FailedToVerifyParams,
-    401 FailedToJSONUnmarshal, 500 SystemError. No code is tied to an HTTP status.
+    """ 0 (or absent) on success. Known failure codes (open list, new codes may appear):
+    2 AmountInvalid, 6 NoSuchAssetID, 8 InsufficientAvailable,
+    11 FailedToGenerateNonce, 13 DuplicateTransactionError, 16 FailedToGenerateVaultID,
+    18 StarkKeyInvalid, 19 InvalidParam, 32 InvalidAPIKey, 34 InvalidSignature,
+    400 FailedToVerifyParams, 401 FailedToJSONUnmarshal, 500 SystemError.
      """
     data: SequenceId | Unset | None = UNSET
     """ The identifier of a submitted transaction. """
@@ -40,11 +39,7 @@ class SequenceIdEnvelope:
 
         status = self.status
 
-        error: str | Unset | None
-        if isinstance(self.error, Unset):
-            error = UNSET
-        else:
-            error = self.error
+        error = self.error
 
         error_code = self.error_code
 
@@ -79,14 +74,7 @@ class SequenceIdEnvelope:
         d = dict(src_dict)
         status = d.pop("status")
 
-        def _parse_error(data: object) -> str | Unset | None:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error = _parse_error(d.pop("error", UNSET))
+        error = d.pop("error", UNSET)
 
         error_code = d.pop("error_code", UNSET)
 
