@@ -40,7 +40,7 @@ def sandbox_process() -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(4)]  # blocks until it has printed
+        lines = [process.stdout.readline() for _ in range(5)]  # blocks until it has printed
         yield process, lines
     finally:
         if process.poll() is None:
@@ -58,7 +58,7 @@ def test_the_sandbox_command_serves_both_apis(
     _, printed = sandbox_process
     reddio, omnia = printed[0].split()[1], printed[1].split()[1]
     assert (reddio.endswith("/reddio"), omnia.endswith("/omnia/api")) == (True, True)
-    assert "my-jwt" in printed[2]
+    assert "/l1" in printed[2] and "my-jwt" in printed[3]
     info = httpx.get(
         f"{reddio}/v1/contract_info", params={"type": "ETH", "contract_address": "ETH"}
     )
