@@ -39,7 +39,7 @@ help:
 $(VENV_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,eth,fast,l1,sandbox,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[cli,dev,eth,fast,l1,sandbox,postgres]'
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json

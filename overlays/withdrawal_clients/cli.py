@@ -28,6 +28,7 @@ import attrs
 from . import __version__, errors
 from .layer1._cli import ETH_KEY_ENV
 from .layer1._cli import add_arguments as claim_arguments
+from .payouts._cli import add_arguments as payout_arguments
 
 if TYPE_CHECKING:
     from .omnia import OmniaClient, Withdrawal
@@ -472,6 +473,15 @@ def build_parser() -> argparse.ArgumentParser:
     wait.set_defaults(handler=cmd_omnia_wait)
     for sub in (withdraw, status, wait):
         _add_common(sub, api="omnia")
+
+    def payout_common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--json", action="store_true", help="print one JSON report")
+        sub.add_argument("--base-url", help="the API's base URL (wins over the named server)")
+        sub.add_argument("--network", default="testnet", choices=("testnet", "mainnet", "sepolia"))
+        sub.add_argument("--environment", default="demo", choices=("demo", "production"))
+        sub.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request")
+
+    payout_arguments(commands, payout_common)
     return parser
 
 

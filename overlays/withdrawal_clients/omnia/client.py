@@ -59,11 +59,17 @@ def _check_http_client(http_client: httpx.Client | httpx.AsyncClient | None) -> 
 
 class _Omnia:
     _base_url: str
+    _plans: OmniaPlans
 
     @property
     def base_url(self) -> str:
         """The API's base URL requests are joined to."""
         return self._base_url
+
+    @property
+    def journal(self) -> Journal | None:
+        """The journal this client records its withdrawals in, if any."""
+        return self._plans.journal
 
     def _shown(self) -> dict[str, object]:
         return {"base_url": self._base_url}

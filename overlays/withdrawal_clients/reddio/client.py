@@ -63,6 +63,11 @@ class _Reddio:
         """The stark key (0x-hex) derived from the private key, if one was given."""
         return self._plans.stark_key
 
+    @property
+    def journal(self) -> Journal | None:
+        """The journal this client records its withdrawals in, if any."""
+        return self._plans.journal
+
     def _shown(self) -> dict[str, object]:
         return {"base_url": self._base_url, "stark_key": self._plans.stark_key}
 
@@ -71,11 +76,13 @@ class ReddioClient(_Reddio, SyncClient):
     """Blocking Reddio client; a context manager that closes the HTTP client it opened.
 
     ``stark_private_key`` (int or 0x-hex) is needed for signed calls; it is kept in a
-    :class:`Secret` and never shown. ``base_url`` wins over ``network`` ("mainnet", "testnet",
-    "sepolia"). ``transport`` or ``http_client`` let a caller bring their own httpx transport
-    or client; a caller's client is used as given (never changed) and, when it has a base URL
-    and ``base_url`` is not given, its base URL is used. ``sleep`` and ``clock`` exist for
-    tests and schedulers.
+    :class:`Secret` and never shown. ``journal`` (``Journal.open(...)``) makes withdrawals
+    durable (see ``withdraw_to``). ``cache_lookups=True`` fetches contract info and vault ids
+    once per client (they cannot change during a payout run). ``base_url`` wins over
+    ``network`` ("mainnet", "testnet", "sepolia"). ``transport`` or ``http_client`` bring
+    the caller's own httpx transport or client; a caller's client is used as given (never
+    changed) and its base URL is used when ``base_url`` is not given. ``sleep`` and
+    ``clock`` exist for tests and schedulers.
     """
 
     def __init__(
@@ -91,6 +98,7 @@ class ReddioClient(_Reddio, SyncClient):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] | None = None,
         journal: Journal | None = None,
+        cache_lookups: bool = False,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
         self._plans = ReddioPlans(
@@ -98,6 +106,7 @@ class ReddioClient(_Reddio, SyncClient):
             max_retries=max_retries,
             clock=clock,
             journal=_journal(journal),
+            cache_lookups=cache_lookups,
         )
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
         http, owned = open_http(
@@ -118,6 +127,13 @@ class ReddioClient(_Reddio, SyncClient):
     def contract_info(self, contract_address: str, asset_type: str) -> ContractInfo:
         """Reddio's view of a token contract; ``quantum`` and ``decimals`` as ints."""
         return self._driver.run(self._plans.contract_info(contract_address, asset_type))
+
+    def asset_id_for(
+        self, contract_address: str, asset_type: str, token_id: str | int | None = None
+    ) -> int:
+        """The StarkEx asset id of a token, computed locally from its contract info (quantum);
+        NFTs need the token id."""
+        return self._driver.run(self._plans.asset_id_for(contract_address, asset_type, token_id))
 
     def get_record(self, sequence_id: int, *, stark_key: str | None = None) -> Record:
         """The record of ``sequence_id`` (sent by ``stark_key``, default ours); NotFound if none."""
@@ -254,6 +270,7 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] | None = None,
         journal: Journal | None = None,
+        cache_lookups: bool = False,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
         self._plans = ReddioPlans(
@@ -261,6 +278,7 @@ class AsyncReddioClient(_Reddio, AsyncClient):
             max_retries=max_retries,
             clock=clock,
             journal=_journal(journal),
+            cache_lookups=cache_lookups,
         )
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
         http, owned = open_http(
@@ -281,6 +299,13 @@ class AsyncReddioClient(_Reddio, AsyncClient):
     async def contract_info(self, contract_address: str, asset_type: str) -> ContractInfo:
         """Awaitable :meth:`ReddioClient.contract_info`."""
         return await self._driver.run(self._plans.contract_info(contract_address, asset_type))
+
+    async def asset_id_for(
+        self, contract_address: str, asset_type: str, token_id: str | int | None = None
+    ) -> int:
+        """Awaitable :meth:`ReddioClient.asset_id_for`."""
+        plan = self._plans.asset_id_for(contract_address, asset_type, token_id)
+        return await self._driver.run(plan)
 
     async def get_record(self, sequence_id: int, *, stark_key: str | None = None) -> Record:
         """Awaitable :meth:`ReddioClient.get_record`."""

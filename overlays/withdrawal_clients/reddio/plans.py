@@ -153,9 +153,14 @@ class ReddioPlans:
         clock: Callable[[], float] | None,
         wall_clock: Callable[[], float] = time.time,
         journal: Journal | None = None,
+        cache_lookups: bool = False,
     ) -> None:
         self.policy = RetryPolicy(max_retries=max_retries)
         self.journal = journal
+        if not isinstance(cache_lookups, bool):
+            raise errors.InvalidInput("cache_lookups", "must be True or False")
+        # Contract info and vault ids cannot change while a payout run lasts: fetched once.
+        self._cache: dict[tuple[str, ...], Any] | None = {} if cache_lookups else None
         self._clock = clock or time.monotonic
         self._wall_clock = wall_clock  # Unix seconds: expiration_timestamp must be ahead of it
         self.keys = None if stark_private_key is None else StarkKeys.of(stark_private_key)
@@ -196,37 +201,63 @@ class ReddioPlans:
         if isinstance(stark_keys, str) or not isinstance(stark_keys, Sequence) or not stark_keys:
             raise errors.InvalidInput("stark_keys", "must be a non-empty list of 0x-hex keys")
         keys = [check.receiver_hex(key, "stark_keys") for key in stark_keys]
+        cache = self._cache
+        missing = keys if cache is None else [k for k in keys if ("vault", asset, k) not in cache]
+        if not missing:
+            assert cache is not None
+            return [cache[("vault", asset, key)] for key in keys]
+        asked = list(dict.fromkeys(missing))
 
         def convert(data: Any) -> list[int]:
             ids = [check.u31(v, "vault_id") for v in _expect(data, VaultIdsModel).vault_ids]
-            if len(ids) != len(keys):
-                raise ValueError(f"{len(ids)} vault ids for {len(keys)} keys")
+            if len(ids) != len(asked):
+                raise ValueError(f"{len(ids)} vault ids for {len(asked)} keys")
             return ids
 
-        return (
-            yield from self._get(
-                "GET /v1/vaults",
-                get_vault_ids,
-                VaultIdsEnvelope,
-                convert,
-                asset_id=asset,
-                stark_keys=",".join(keys),
-            )
+        found = yield from self._get(
+            "GET /v1/vaults",
+            get_vault_ids,
+            VaultIdsEnvelope,
+            convert,
+            asset_id=asset,
+            stark_keys=",".join(asked),
         )
+        if cache is None:
+            by_key = dict(zip(asked, found, strict=True))
+        else:
+            cache.update({("vault", asset, k): v for k, v in zip(asked, found, strict=True)})
+            by_key = {key: cache[("vault", asset, key)] for key in keys}
+        return [by_key[key] for key in keys]
 
     def contract_info(self, contract_address: str, asset_type: str) -> Plan[ContractInfo]:
         kind = check.asset_kind(asset_type)
         address = check.contract(contract_address)
-        return (
-            yield from self._get(
-                "GET /v1/contract_info",
-                get_contract_info,
-                ContractInfoEnvelope,
-                lambda data: ContractInfo.from_model(_expect(data, ContractInfoModel)),
-                type_=check.api_name(kind),
-                contract_address=address,
-            )
+        cached = ("contract_info", address, kind.value)
+        if self._cache is not None and cached in self._cache:
+            info: ContractInfo = self._cache[cached]
+            return info
+        info = yield from self._get(
+            "GET /v1/contract_info",
+            get_contract_info,
+            ContractInfoEnvelope,
+            lambda data: ContractInfo.from_model(_expect(data, ContractInfoModel)),
+            type_=check.api_name(kind),
+            contract_address=address,
         )
+        if self._cache is not None:
+            self._cache[cached] = info
+        return info
+
+    def asset_id_for(
+        self, contract_address: str, asset_type: str, token_id: str | int | None
+    ) -> Plan[int]:
+        address = check.contract(contract_address)
+        kind = self._kind_for(asset_type, address)
+        token = check.token_id_for(token_id, kind)
+        if kind not in check.FUNGIBLE_KINDS:
+            return _asset_id(kind, address, 1, token)
+        info = yield from self.contract_info(address, kind)
+        return _asset_id(kind, address, info.quantum, token)
 
     def get_record(self, sequence_id: int, *, stark_key: str | None = None) -> Plan[Record]:
         if isinstance(sequence_id, bool) or not isinstance(sequence_id, int) or sequence_id < 0:
