@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -137,7 +138,15 @@ class Display:
             except ImportError:
                 pass  # plain lines: the bar is an extra
             else:
-                self.bar = tqdm(total=total, unit="row", file=self.stream, dynamic_ncols=True)
+                # A terminal that reports no size (0 x 0) would hide the bar: assume 100 x 24.
+                size = shutil.get_terminal_size((100, 24))
+                self.bar = tqdm(
+                    total=total,
+                    unit="row",
+                    file=self.stream,
+                    ncols=size.columns or 100,
+                    nrows=size.lines or 24,
+                )
 
     def update(self, progress: Progress) -> None:
         latest = progress.latest
