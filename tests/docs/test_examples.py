@@ -6,17 +6,19 @@ Blocks fenced as ```py are illustrations that need a real network, keys or other
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.M | re.S)
+
+# The run_python fixture of conftest.py.
+RunPython = Callable[..., CompletedProcess[str]]
 
 
 def program(page: Path) -> str:
@@ -32,15 +34,6 @@ def test_the_pages_that_promise_runnable_examples_have_them() -> None:
 
 
 @pytest.mark.parametrize("page", RUNNABLE, ids=lambda page: str(page.relative_to(ROOT)))
-def test_examples_run(page: Path, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "WITHDRAWAL_CLIENTS_LOG"}
-    done = subprocess.run(
-        [sys.executable, "-c", program(page)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def test_examples_run(page: Path, tmp_path: Path, run_python: RunPython) -> None:
+    done = run_python(tmp_path, "-c", program(page))
     assert done.returncode == 0, done.stdout + done.stderr

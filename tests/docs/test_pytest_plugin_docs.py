@@ -4,11 +4,12 @@ examples in its documentation pass as written, and a missing ``[sandbox]`` extra
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import CompletedProcess
 
+import pytest
 from withdrawal_clients.sandbox import pytest_plugin
 
 FIXTURES = [
@@ -20,19 +21,19 @@ FIXTURES = [
     "sandbox_async_omnia_client",
 ]
 
-
-def pytest_in(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+# The run_python fixture of conftest.py.
+RunPython = Callable[..., CompletedProcess[str]]
 
 
-def test_every_fixture_is_explained_by_pytest_fixtures(tmp_path: Path) -> None:
+@pytest.fixture
+def pytest_in(run_python: RunPython) -> RunPython:
+    """``pytest_in(path, *args)``: a user's own pytest run in ``path``."""
+    return lambda path, *args: run_python(path, "-m", "pytest", "-p", "no:cacheprovider", *args)
+
+
+def test_every_fixture_is_explained_by_pytest_fixtures(
+    tmp_path: Path, pytest_in: RunPython
+) -> None:
     listing = pytest_in(tmp_path, "--fixtures").stdout
     section = listing[listing.index("withdrawal_clients.sandbox.pytest_plugin") :]
     for name in FIXTURES:
@@ -41,7 +42,7 @@ def test_every_fixture_is_explained_by_pytest_fixtures(tmp_path: Path) -> None:
         assert "no docstring available" not in entry.group(1), name
 
 
-def test_the_documented_examples_pass(tmp_path: Path) -> None:
+def test_the_documented_examples_pass(tmp_path: Path, pytest_in: RunPython) -> None:
     doc = pytest_plugin.__doc__ or ""
     examples = [
         textwrap.dedent(block)
@@ -56,7 +57,7 @@ def test_the_documented_examples_pass(tmp_path: Path) -> None:
     assert "2 passed" in done.stdout
 
 
-def test_a_missing_sandbox_extra_is_named_at_set_up(tmp_path: Path) -> None:
+def test_a_missing_sandbox_extra_is_named_at_set_up(tmp_path: Path, pytest_in: RunPython) -> None:
     (tmp_path / "conftest.py").write_text(
         'import sys\nsys.modules["starlette"] = sys.modules["uvicorn"] = None  # not installed\n'
     )

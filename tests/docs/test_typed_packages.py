@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import CompletedProcess
+
+# The run_python fixture of conftest.py.
+RunPython = Callable[..., CompletedProcess[str]]
+
 
 USER_CODE = """
 from omnia_client.models import Withdrawal
@@ -20,22 +24,10 @@ reddio: type[ReddioClient] = ReddioClient
 """
 
 
-def test_a_strict_user_can_import_the_generated_packages(tmp_path: Path) -> None:
+def test_a_strict_user_can_import_the_generated_packages(
+    tmp_path: Path, run_python: RunPython
+) -> None:
     (tmp_path / "user.py").write_text(USER_CODE)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "user.py",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    cache = str(tmp_path / "cache")
+    done = run_python(tmp_path, "-m", "mypy", "--strict", "--cache-dir", cache, "user.py")
     assert done.returncode == 0, done.stdout + done.stderr
