@@ -117,4 +117,4 @@ sandbox: $(VENV_STAMP)
 	$(BIN)/withdrawal-clients sandbox
 
 clean:
-	rm -rf dist build site
+	rm -rf dist build site docs/specs
