@@ -13,6 +13,8 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 # Keep the JS tools quiet and offline-friendly.
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+# mkdocs-material's notice about its successor, printed on every build.
+export NO_MKDOCS_2_WARNING := 1
 
 SPECS := reddio omnia
 VENV_STAMP := $(VENV)/.installed
@@ -84,7 +86,8 @@ lint-specs: $(VENV_STAMP) $(NODE_STAMP)
 docs: $(VENV_STAMP) $(NODE_STAMP)
 	rm -rf docs/specs && mkdir -p docs/specs
 	@for spec in $(SPECS); do \
-	  redocly build-docs openapi/$$spec.yaml --output docs/specs/$$spec.html >/dev/null; \
+	  out=$$(redocly build-docs openapi/$$spec.yaml --output docs/specs/$$spec.html 2>&1) \
+	    || { echo "$$out"; exit 1; }; \
 	done
 	$(BIN)/mkdocs build --strict --quiet --site-dir site
 	@echo "documentation site in site/index.html"
@@ -122,4 +125,4 @@ sandbox: $(VENV_STAMP)
 	$(BIN)/withdrawal-clients sandbox
 
 clean:
-	rm -rf dist build site
+	rm -rf dist build site docs/specs

@@ -76,8 +76,11 @@ def withdrawal_sandbox(withdrawal_sandbox_config: SandboxConfig) -> Sandbox:
     try:
         sandbox.app  # noqa: B018 (built now, so a missing [sandbox] extra fails here, plainly)
     except ImportError as exc:
-        pytest.fail(f"withdrawal_sandbox fixture: {exc}", pytrace=False)
-    return sandbox
+        missing = str(exc)
+    else:
+        return sandbox
+    # Outside the except block: the message alone, without a chain of tracebacks.
+    pytest.fail(f"withdrawal_sandbox fixture: {missing}", pytrace=False)
 
 
 def _reddio_args(sandbox: Sandbox) -> dict[str, Any]:
