@@ -53,6 +53,10 @@ def schema(time_type: str) -> list[str]:
 
 
 class State(enum.StrEnum):
+    """Where a journal entry stands: PENDING (intent recorded, nothing sent), SENDING (the
+    request is recorded and may have been sent), DONE (accepted; result recorded), FAILED
+    (definitely not applied; reason recorded). DONE and FAILED are final."""
+
     PENDING = "pending"  # intent recorded, nothing sent
     SENDING = "sending"  # the request body is recorded and may have been (or be being) sent
     DONE = "done"  # the API accepted it; result recorded
