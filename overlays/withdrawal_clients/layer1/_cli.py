@@ -133,7 +133,7 @@ def run(
         claims.append(view)
     header = {
         "owner": owner,
-        "starkex_contract": contract.address,
+        "starkex_contract": claimer.starkex_address,
         "contract_from": "known addresses (fallback)" if contract.fallback else contract.network,
     }
     if args.json:
@@ -142,6 +142,8 @@ def run(
         for block in (header, *claims):
             emit(block)
             print()
+    if not claims and not args.dry_run:
+        raise InvalidInput("owner", "Reddio lists nothing withdrawable for this address")
     if not args.dry_run and not any(c["status"] in ("claimed", "recovered") for c in claims):
-        raise InvalidInput("owner", f"has nothing pending on layer 1 ({len(claims)} listed)")
+        raise InvalidInput("owner", "nothing pending on layer 1: already claimed, or not yet there")
     return 0
