@@ -55,6 +55,17 @@ def die_on(name: str, *, after: bool) -> Callable[[str, Callable[[], Any]], Any]
     return fault
 
 
+def died_before_broadcast(served: ServedSandbox, log: FileClaimLog, target: Any, payer: Any) -> Any:
+    """Claim with a process that dies between recording and broadcasting; the recorded entry."""
+    with pytest.raises(ProcessDied):
+        claimer_with(served, log, die_on("eth_sendRawTransaction", after=False)).claim(
+            target, account=payer
+        )
+    (entry,) = json.loads(log.path.read_text()).values()
+    assert entry["state"] == "sending"
+    return entry
+
+
 @pytest.fixture
 def log(tmp_path: Path) -> FileClaimLog:
     return FileClaimLog(tmp_path / "claims.json")
@@ -89,11 +100,7 @@ def test_died_after_broadcast_before_the_receipt(
 def test_died_after_recording_before_broadcast(
     served: ServedSandbox, log: FileClaimLog, target: Any, payer: Any, web3: Web3
 ) -> None:
-    with pytest.raises(ProcessDied):
-        claimer_with(served, log, die_on("eth_sendRawTransaction", after=False)).claim(
-            target, account=payer
-        )
-    (entry,) = json.loads(log.path.read_text()).values()
+    entry = died_before_broadcast(served, log, target, payer)
     assert nonce(web3, payer) == 0  # never reached the chain
 
     result = claimer_with(served, log).claim(target, account=payer)
@@ -106,11 +113,7 @@ def test_died_after_recording_before_broadcast(
 def test_recorded_transaction_whose_nonce_went_elsewhere_is_replaced(
     served: ServedSandbox, log: FileClaimLog, target: Any, payer: Any, web3: Web3
 ) -> None:
-    with pytest.raises(ProcessDied):
-        claimer_with(served, log, die_on("eth_sendRawTransaction", after=False)).claim(
-            target, account=payer
-        )
-    (recorded,) = json.loads(log.path.read_text()).values()
+    recorded = died_before_broadcast(served, log, target, payer)
     other = {"to": Account.create().address, "value": 1, "gas": 21_000, "nonce": 0}
     other.update(chainId=web3.eth.chain_id, maxFeePerGas=10**10, maxPriorityFeePerGas=10**9)
     web3.eth.send_raw_transaction(payer.sign_transaction(other).raw_transaction)

@@ -49,12 +49,10 @@ def _eth_key() -> Secret[str] | None:
 
 
 def _account(key: Secret[str]) -> Any:
-    try:
-        from eth_account import Account
+    from eth_account import Account
 
+    try:
         return Account.from_key(key.reveal())
-    except ImportError:
-        raise ImportError("claiming needs withdrawal-clients[l1]") from None
     except Exception:  # eth-account's messages may quote the key: keep them out
         raise InvalidInput(ETH_KEY_ENV, "must be a 32-byte hex private key") from None
 
@@ -102,6 +100,11 @@ def run(
     args: argparse.Namespace, client: ReddioClient, emit: Callable[[Mapping[str, Any]], None]
 ) -> int:
     """Claim (or with ``--dry-run`` show) each asset Reddio lists for the owner."""
+    try:
+        import eth_account  # noqa: F401
+        from web3 import Web3
+    except ImportError:
+        raise InvalidInput("claim", "needs web3: pip install 'withdrawal-clients[l1]'") from None
     key = _eth_key()
     if key is None and not args.dry_run:
         raise InvalidInput(ETH_KEY_ENV, "set it in the environment (it is never read from argv)")
@@ -110,8 +113,6 @@ def run(
     if owner is None:
         raise InvalidInput("owner", f"give --owner, or set {ETH_KEY_ENV}")
     contract = _contract(args, client)
-    from web3 import Web3
-
     web3 = Web3(Web3.HTTPProvider(args.rpc_url, request_kwargs={"timeout": args.timeout}))
     tracker = FileClaimLog(args.claim_log) if args.claim_log else None
     claimer = L1Claimer(
