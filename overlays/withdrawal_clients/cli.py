@@ -324,9 +324,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
                 raise UsageError(f"cannot listen on {where}: {exc.strerror}") from None
             print(f"Reddio   {served.reddio_url}")
             print(f"Omnia    {served.omnia_url}")
-            print(f"Layer 1  {served.l1_url}  (Ethereum JSON-RPC, StarkEx {STARKEX_ADDRESS})")
             for token in sorted(tokens):
                 print(f"Omnia accepts the Bearer token: {token}")
+            print(f"Layer 1  {served.l1_url}  (Ethereum JSON-RPC, StarkEx {STARKEX_ADDRESS})")
             print(f"Faults   {served.base_url}/_sandbox/faults  (Ctrl-C stops it)", flush=True)
             threading.Event().wait()
     except KeyboardInterrupt:  # Ctrl-C is how a sandbox is stopped: not an error

@@ -113,7 +113,7 @@ class ClaimTarget:
     token_id: int | None = None
     minting_blob: bytes | None = None
     contract_address: str | None = None  # the token on layer 1; None for ETH
-    symbol: str | None = None
+    symbol: str | None = attrs.field(default=None, eq=False)  # for display only
 
     @property
     def recipient(self) -> str | None:

@@ -49,12 +49,10 @@ def _eth_key() -> Secret[str] | None:
 
 
 def _account(key: Secret[str]) -> Any:
-    try:
-        from eth_account import Account
+    from eth_account import Account
 
+    try:
         return Account.from_key(key.reveal())
-    except ImportError:
-        raise ImportError("claiming needs withdrawal-clients[l1]") from None
     except Exception:  # eth-account's messages may quote the key: keep them out
         raise InvalidInput(ETH_KEY_ENV, "must be a 32-byte hex private key") from None
 
@@ -102,6 +100,11 @@ def run(
     args: argparse.Namespace, client: ReddioClient, emit: Callable[[Mapping[str, Any]], None]
 ) -> int:
     """Claim (or with ``--dry-run`` show) each asset Reddio lists for the owner."""
+    try:
+        import eth_account  # noqa: F401
+        from web3 import Web3
+    except ImportError:
+        raise InvalidInput("claim", "needs web3: pip install 'withdrawal-clients[l1]'") from None
     key = _eth_key()
     if key is None and not args.dry_run:
         raise InvalidInput(ETH_KEY_ENV, "set it in the environment (it is never read from argv)")
@@ -110,8 +113,6 @@ def run(
     if owner is None:
         raise InvalidInput("owner", f"give --owner, or set {ETH_KEY_ENV}")
     contract = _contract(args, client)
-    from web3 import Web3
-
     web3 = Web3(Web3.HTTPProvider(args.rpc_url, request_kwargs={"timeout": args.timeout}))
     tracker = FileClaimLog(args.claim_log) if args.claim_log else None
     claimer = L1Claimer(
@@ -133,7 +134,7 @@ def run(
         claims.append(view)
     header = {
         "owner": owner,
-        "starkex_contract": contract.address,
+        "starkex_contract": claimer.starkex_address,
         "contract_from": "known addresses (fallback)" if contract.fallback else contract.network,
     }
     if args.json:
@@ -142,6 +143,8 @@ def run(
         for block in (header, *claims):
             emit(block)
             print()
+    if not claims and not args.dry_run:
+        raise InvalidInput("owner", "Reddio lists nothing withdrawable for this address")
     if not args.dry_run and not any(c["status"] in ("claimed", "recovered") for c in claims):
-        raise InvalidInput("owner", f"has nothing pending on layer 1 ({len(claims)} listed)")
+        raise InvalidInput("owner", "nothing pending on layer 1: already claimed, or not yet there")
     return 0

@@ -289,7 +289,12 @@ class L1Claimer:
             if priority_fee is None:
                 priority_fee = int(eth.max_priority_fee)
             if max_fee is None:
-                max_fee = 2 * int(eth.get_block("latest")["baseFeePerGas"]) + priority_fee
+                base_fee = eth.get_block("latest").get("baseFeePerGas")
+                if base_fee is None:
+                    raise errors.MalformedResponse(
+                        "the chain's blocks have no base fee: give max_fee_per_gas"
+                    )
+                max_fee = 2 * int(base_fee) + priority_fee
             nonce = int(eth.get_transaction_count(sender, "pending"))
         return {
             **call,
@@ -353,10 +358,11 @@ class L1Claimer:
             try:  # never reached the chain: the very same bytes, so at most one is mined
                 with _chain_errors("eth_sendRawTransaction (again)"):
                     self._w3.eth.send_raw_transaction(_raw_bytes(str(entry["raw_tx"])))
-            except errors.ApiError:  # its nonce went to another transaction: it never will
-                log.warning("claim %s: %s was dropped; planning anew", key, tx_hash)
-                self._put(key, {**entry, "state": DROPPED})
-                return None
+            except errors.ApiError:
+                if not self._known(tx_hash):  # its nonce went to another transaction
+                    log.warning("claim %s: %s was dropped; planning anew", key, tx_hash)
+                    self._put(key, {**entry, "state": DROPPED})
+                    return None
         log.info("claim %s: following %s sent by an earlier run", key, tx_hash)
         return self._await(key, entry, recovered=True)
 

@@ -97,7 +97,7 @@ class SandboxL1:
         if self._tester is None:
             self._tester = self._build()
         for credit in self._take_credits():
-            self._credit(credit)
+            self._apply(credit)
         return self._tester
 
     def _build(self) -> Any:
@@ -171,7 +171,13 @@ class SandboxL1:
         if self._tester.get_transaction_receipt(tx_hash)["status"] != 1:
             raise RuntimeError(f"sandbox layer 1: {signature} on {to} failed")
 
-    def _credit(self, credit: L1Credit) -> None:
+    def credit(self, credit: L1Credit) -> None:
+        """Credit one pending withdrawal now (records at status 6 are credited by themselves)."""
+        with self._lock:
+            self._chain()
+            self._apply(credit)
+
+    def _apply(self, credit: L1Credit) -> None:
         """Hold the funds of one withdrawal for its owner, as an accepted proof would."""
         asset, amount = credit.asset, credit.amount
         value = amount * asset.quantum if asset.kind == "ETH" else 0
@@ -238,7 +244,8 @@ class SandboxL1:
 
         class InProcessProvider(JSONBaseProvider):
             def make_request(self, method: Any, params: Any) -> Any:
-                return l1.handle({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+                request = {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+                return l1.handle(request)
 
             def is_connected(self, show_traceback: bool = False) -> bool:
                 return True
