@@ -58,7 +58,7 @@ def test_the_sandbox_command_serves_both_apis(
     _, printed = sandbox_process
     reddio, omnia = printed[0].split()[1], printed[1].split()[1]
     assert (reddio.endswith("/reddio"), omnia.endswith("/omnia/api")) == (True, True)
-    assert "/l1" in printed[2] and "my-jwt" in printed[3]
+    assert "my-jwt" in printed[2] and "/l1" in printed[3]
     info = httpx.get(
         f"{reddio}/v1/contract_info", params={"type": "ETH", "contract_address": "ETH"}
     )
