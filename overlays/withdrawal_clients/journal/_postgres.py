@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -43,6 +44,9 @@ def _key(digest: bytes) -> int:
 _SCHEMA_KEY = _key(hashlib.sha256(f"{m.TABLE} schema".encode()).digest())
 
 
+_IDLE_LOCK_SESSIONS = 8
+
+
 class PostgresJournal(Journal):
     _for_update = " FOR UPDATE"
     _unique_violation = pg_errors.UniqueViolation
@@ -63,6 +67,9 @@ class PostgresJournal(Journal):
         params.setdefault("application_name", "withdrawal-clients journal")
         self._params = Secret(params)  # may hold a password
         self._conn: psycopg.Connection[Any] | None = None
+        # Lock sessions kept for reuse: connecting costs more than the lock itself.
+        self._idle: list[psycopg.Connection[Any]] = []
+        self._idle_guard = threading.Lock()
         # Several processes may create the schema at once: one at a time.
         self._create_schema("TIMESTAMPTZ", ("SELECT pg_advisory_xact_lock(?)", (_SCHEMA_KEY,)))
 
@@ -93,9 +100,17 @@ class PostgresJournal(Journal):
         else:
             yield execute
 
+    def _lock_session(self) -> psycopg.Connection[Any]:
+        with self._idle_guard:
+            while self._idle:
+                conn = self._idle.pop()
+                if not conn.broken and not conn.closed:
+                    return conn
+        return self._connect()
+
     def _acquire(self, digest: bytes, timeout: float | None) -> Callable[[], None]:
         key = _key(digest)
-        conn = self._connect()
+        conn = self._lock_session()
         try:
             wait = "0" if timeout is None else f"{max(1, math.ceil(timeout * 1000))}ms"
             conn.execute("SELECT set_config('lock_timeout', %s, false)", [wait])
@@ -109,9 +124,15 @@ class PostgresJournal(Journal):
             raise
 
         def release() -> None:
-            with contextlib.suppress(psycopg.Error):
-                conn.execute("SELECT pg_advisory_unlock(%s)", [key])
-            conn.close()
+            try:
+                unlocked = conn.execute("SELECT pg_advisory_unlock(%s)", [key]).fetchone()
+            except psycopg.Error:
+                unlocked = None
+            with self._idle_guard:
+                if unlocked and unlocked[0] and len(self._idle) < _IDLE_LOCK_SESSIONS:
+                    self._idle.append(conn)  # unlocked: the session holds nothing now
+                    return
+            conn.close()  # ending the session drops anything it still held
 
         return release
 
@@ -119,3 +140,7 @@ class PostgresJournal(Journal):
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.close()
+        with self._idle_guard:
+            idle, self._idle = self._idle, []
+        for session in idle:
+            session.close()
