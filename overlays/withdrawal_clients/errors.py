@@ -40,6 +40,20 @@ class WithdrawalClientError(Exception):
         return (_rebuilt, (type(self), self.args, state))
 
 
+_REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-correlation-id",
+    "cf-ray",
+)
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return next((lowered[h] for h in _REQUEST_ID_HEADERS if lowered.get(h)), None)
+
+
 class InvalidInput(WithdrawalClientError, ValueError):
     """User input broke a rule; raised before anything is sent.
 
@@ -68,11 +82,17 @@ class IdempotencyConflict(InvalidInput):
         )
 
 
+MAX_BODY = 64 * 1024  # bytes of an answer's body an error keeps
+
+
 class ApiError(WithdrawalClientError):
     """The API answered, and the answer is a failure.
 
     ``code`` is the API's own error code (Reddio's integer ``error_code`` or Omnia's string
-    ``code``), ``message`` its text, ``http_status`` the HTTP status and ``body`` the raw body.
+    ``code``), ``message`` its text, ``http_status`` the HTTP status, ``body`` the raw body
+    (at most 64 KiB), ``headers`` the answer's headers, ``request_id`` the server's id for the
+    request when it sent one (``x-request-id`` and the like), ``method`` and ``path`` the
+    request's.
     """
 
     def __init__(
@@ -82,12 +102,30 @@ class ApiError(WithdrawalClientError):
         code: int | str | None = None,
         http_status: int | None = None,
         body: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        method: str | None = None,
+        path: str | None = None,
     ) -> None:
         self.code = code
         self.message = message
         self.http_status = http_status
-        self.body = body
+        self.body = body[:MAX_BODY] if body is not None else None
+        self.headers = dict(headers or {})
+        self.request_id = _request_id(self.headers)
+        self.method = method
+        self.path = path
         super().__init__(self._describe())
+
+    def __repr__(self) -> str:
+        shown = {
+            "code": self.code,
+            "http_status": self.http_status,
+            "request_id": self.request_id,
+            "method": self.method,
+            "path": self.path,
+        }
+        fields = "".join(f", {k}={v!r}" for k, v in shown.items() if v is not None)
+        return f"{type(self).__name__}({self.message!r}{fields})"
 
     @property
     def description(self) -> str:

@@ -62,7 +62,14 @@ def error_for_answer(
     kind = (by_code or {}).get(code) if code is not None else None
     if kind is None:
         kind = errors.ServerError if status >= 500 else _BY_STATUS.get(status, errors.ApiError)
-    fields: dict[str, Any] = {"code": code, "http_status": status, "body": answer.content}
+    fields: dict[str, Any] = {
+        "code": code,
+        "http_status": status,
+        "body": answer.content,
+        "headers": answer.headers,
+        "method": answer.method,
+        "path": answer.path,
+    }
     if issubclass(kind, errors.RateLimited):
         fields["retry_after"] = parse_retry_after(answer.headers.get("retry-after"))
     return kind(message, **fields)

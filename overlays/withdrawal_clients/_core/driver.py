@@ -9,9 +9,10 @@ manager that closes what it opened, and a repr that never fails and never shows 
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -24,6 +25,7 @@ from .steps import Answer, Exclusive, Invoke, NoAnswer, Plan, Request, Sleep
 from .transport import (
     RetryPolicy,
     asend_with_retries,
+    check_timeout,
     map_transport_error,
     may_have_been_sent,
     send_with_retries,
@@ -61,18 +63,28 @@ def _not_awaitable(step: Invoke, result: Any) -> Any:
     return result
 
 
-@attrs.define
-class _Http:
-    """What both drivers need to send a request."""
+@attrs.frozen
+class Settings:
+    """How a client sends: joined to ``base_url``, retried by ``policy``, with ``headers``
+    on every request, ``auth`` (Omnia's bearer token) and, when set, a per-request
+    ``timeout`` (else the httpx client's)."""
 
     base_url: str
     policy: RetryPolicy
-    auth: httpx.Auth | None
+    auth: httpx.Auth | None = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    timeout: httpx.Timeout | None = None
 
     def send_kwargs(self, request: Request) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"params": request.params, "json": request.json}
+        kwargs: dict[str, Any] = {
+            "params": request.params,
+            "json": request.json,
+            "headers": self.headers,
+        }
         if self.auth is not None:
             kwargs["auth"] = self.auth
+        if self.timeout is not None:
+            kwargs["timeout"] = self.timeout
         return kwargs
 
     def lost(self, request: Request, exc: httpx.RequestError) -> NoAnswer:
@@ -80,7 +92,10 @@ class _Http:
 
 
 def _answer(response: httpx.Response) -> Answer:
-    return Answer(response.status_code, response.headers, response.content)
+    request = response.request
+    return Answer(
+        response.status_code, response.headers, response.content, request.method, request.url.path
+    )
 
 
 class SyncDriver:
@@ -91,15 +106,20 @@ class SyncDriver:
         http: httpx.Client,
         *,
         owned: bool,
-        base_url: str,
-        policy: RetryPolicy,
+        settings: Settings,
         sleep: Callable[[float], None],
-        auth: httpx.Auth | None = None,
+        locks: dict[str, threading.Lock] | None = None,
     ) -> None:
         self.http, self.owned, self.sleep = http, owned, sleep
-        self.setup = _Http(base_url, policy, auth)
-        self._locks: dict[str, threading.Lock] = {}
+        self.setup = settings
+        self._locks: dict[str, threading.Lock] = {} if locks is None else locks
         self._locks_guard = threading.Lock()
+
+    def derived(self, settings: Settings) -> SyncDriver:
+        """A driver with other settings over the same HTTP client and locks, owning nothing."""
+        return SyncDriver(
+            self.http, owned=False, settings=settings, sleep=self.sleep, locks=self._locks
+        )
 
     def run(self, plan: Plan[T]) -> T:
         step = _advance(plan, None)
@@ -154,14 +174,19 @@ class AsyncDriver:
         http: httpx.AsyncClient,
         *,
         owned: bool,
-        base_url: str,
-        policy: RetryPolicy,
+        settings: Settings,
         sleep: Callable[[float], Awaitable[None]],
-        auth: httpx.Auth | None = None,
+        locks: dict[str, asyncio.Lock] | None = None,
     ) -> None:
         self.http, self.owned, self.sleep = http, owned, sleep
-        self.setup = _Http(base_url, policy, auth)
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.setup = settings
+        self._locks: dict[str, asyncio.Lock] = {} if locks is None else locks
+
+    def derived(self, settings: Settings) -> AsyncDriver:
+        """A driver with other settings over the same HTTP client and locks, owning nothing."""
+        return AsyncDriver(
+            self.http, owned=False, settings=settings, sleep=self.sleep, locks=self._locks
+        )
 
     async def run(self, plan: Plan[T]) -> T:
         step = _advance(plan, None)
@@ -230,7 +255,31 @@ class _Shown:
         return f"{type(self).__name__}({fields})"
 
 
-class SyncClient(_Shown):
+class _Options(_Shown):
+    _plans: Any  # the client's plans: their ``policy`` is the retry policy
+    _driver: SyncDriver | AsyncDriver
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Self:
+        """A copy of this client with another per-request ``timeout`` or ``max_retries``,
+        sharing its HTTP client, journal and locks; closing the copy closes nothing."""
+        settings = self._driver.setup
+        if max_retries is not None:
+            settings = attrs.evolve(settings, policy=RetryPolicy(max_retries=max_retries))
+        if timeout is not None:
+            settings = attrs.evolve(settings, timeout=check_timeout(timeout))
+        clone = copy.copy(self)
+        clone._plans = copy.copy(self._plans)
+        clone._plans.policy = settings.policy
+        clone._driver = self._driver.derived(settings)
+        return clone
+
+
+class SyncClient(_Options):
     """Base of the blocking clients: a context manager that closes the HTTP client it opened."""
 
     _driver: SyncDriver
@@ -251,7 +300,7 @@ class SyncClient(_Shown):
         self.close()
 
 
-class AsyncClient(_Shown):
+class AsyncClient(_Options):
     """Base of the asyncio clients: an async context manager that closes what it opened."""
 
     _driver: AsyncDriver

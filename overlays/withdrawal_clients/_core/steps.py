@@ -50,11 +50,13 @@ class Request:
 
 @attrs.frozen
 class Answer:
-    """An HTTP answer, whatever its status."""
+    """An HTTP answer, whatever its status, and the method and path it answers."""
 
     status_code: int
     headers: httpx.Headers
     content: bytes
+    method: str | None = None
+    path: str | None = None
 
 
 @attrs.frozen

@@ -13,7 +13,7 @@ import email.utils
 import platform
 import random
 import time
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -73,6 +73,29 @@ def check_seconds(value: object, field: str) -> float:
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds < 1e9:
         raise errors.InvalidInput(field, "must be a positive number of seconds or a timedelta")
     return float(seconds)
+
+
+def check_timeout(value: object) -> httpx.Timeout:
+    """A per-request timeout: positive seconds, or an httpx.Timeout."""
+    if isinstance(value, httpx.Timeout):
+        return value
+    return httpx.Timeout(check_seconds(value, "timeout"))
+
+
+def request_headers(http: httpx.Client | httpx.AsyncClient, given: object) -> dict[str, str]:
+    """Headers sent on every request: our user agent (after a caller's own, when their client
+    has one) and ``default_headers``, checked as every other input is."""
+    if given is None:
+        given = {}
+    if not isinstance(given, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.isascii() and "\n" not in k + v
+        for k, v in given.items()
+    ):
+        raise errors.InvalidInput("default_headers", "must map header names to strings")
+    theirs = http.headers.get("user-agent", "")
+    ours = user_agent()
+    agent = ours if not theirs or theirs.startswith(("python-httpx/", ours)) else f"{theirs} {ours}"
+    return {"User-Agent": agent, **given}
 
 
 def user_agent() -> str:

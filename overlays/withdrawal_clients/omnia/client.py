@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import httpx
 
 from .. import errors
-from .._core.driver import AsyncClient, AsyncDriver, SyncClient, SyncDriver
+from .._core.driver import AsyncClient, AsyncDriver, Settings, SyncClient, SyncDriver
 from .._core.durable import Recovery
 from .._core.secret import Secret
-from .._core.transport import base_url_for, open_http
+from .._core.transport import base_url_for, check_timeout, open_http, request_headers
 from .auth import BearerAuth, TokenProvider
 from .inputs import default_url
 from .plans import Amount, Deadline, OmniaPlans
@@ -82,7 +82,10 @@ class OmniaClient(_Omnia, SyncClient):
     Omnia answers 401 ``INVALID_JWT_TOKEN``. ``base_url`` wins over ``environment`` ("demo" or
     "production"). ``transport`` or ``http_client`` replace the HTTP layer; a given
     ``http_client`` is used as given and must not carry its own ``auth``: the token is added
-    to this client's requests only. ``sleep`` and ``clock`` (monotonic seconds) exist for tests.
+    to this client's requests only. ``journal`` (``Journal.open(...)``) makes withdrawals
+    durable (see ``request_withdrawal``). ``default_headers`` go on every request;
+    :meth:`with_options` gives a copy with another timeout or retry count. ``sleep`` and
+    ``clock`` (monotonic seconds) exist for tests.
     """
 
     def __init__(
@@ -94,6 +97,7 @@ class OmniaClient(_Omnia, SyncClient):
         token_provider: Callable[[], str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        default_headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -108,14 +112,14 @@ class OmniaClient(_Omnia, SyncClient):
         http, owned = open_http(
             httpx.Client, timeout=timeout, transport=transport, http_client=http_client
         )
-        self._driver = SyncDriver(
-            http,
-            owned=owned,
-            base_url=self._base_url,
-            policy=self._plans.policy,
-            sleep=sleep,
+        settings = Settings(
+            self._base_url,
+            self._plans.policy,
+            headers=request_headers(http, default_headers),
             auth=auth,
+            timeout=None if http_client is None or timeout is None else check_timeout(timeout),
         )
+        self._driver = SyncDriver(http, owned=owned, settings=settings, sleep=sleep)
 
     def request_withdrawal(
         self,
@@ -200,6 +204,7 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
         token_provider: TokenProvider | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        default_headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -214,14 +219,14 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
         http, owned = open_http(
             httpx.AsyncClient, timeout=timeout, transport=transport, http_client=http_client
         )
-        self._driver = AsyncDriver(
-            http,
-            owned=owned,
-            base_url=self._base_url,
-            policy=self._plans.policy,
-            sleep=sleep,
+        settings = Settings(
+            self._base_url,
+            self._plans.policy,
+            headers=request_headers(http, default_headers),
             auth=auth,
+            timeout=None if http_client is None or timeout is None else check_timeout(timeout),
         )
+        self._driver = AsyncDriver(http, owned=owned, settings=settings, sleep=sleep)
 
     async def request_withdrawal(
         self,

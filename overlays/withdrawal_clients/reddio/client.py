@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import httpx
 
 from .. import errors
-from .._core.driver import AsyncClient, AsyncDriver, SyncClient, SyncDriver
+from .._core.driver import AsyncClient, AsyncDriver, Settings, SyncClient, SyncDriver
 from .._core.durable import Recovery
 from .._core.secret import Secret
-from .._core.transport import base_url_for, open_http
+from .._core.transport import base_url_for, check_timeout, open_http, request_headers
 from .inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, StarkKeys
 from .plans import NETWORKS, ReddioPlans
 from .results import ContractInfo, Record, WithdrawableAsset, WithdrawalResult
@@ -82,7 +82,8 @@ class ReddioClient(_Reddio, SyncClient):
     ``network`` ("mainnet", "testnet", "sepolia"). ``transport`` or ``http_client`` bring
     the caller's own httpx transport or client; a caller's client is used as given (never
     changed) and its base URL is used when ``base_url`` is not given. ``sleep`` and
-    ``clock`` exist for tests and schedulers.
+    ``clock`` exist for tests and schedulers. ``default_headers`` go on every request;
+    :meth:`with_options` gives a copy with another timeout or retry count.
     """
 
     def __init__(
@@ -93,6 +94,7 @@ class ReddioClient(_Reddio, SyncClient):
         stark_private_key: PrivateKey | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        default_headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -112,9 +114,13 @@ class ReddioClient(_Reddio, SyncClient):
         http, owned = open_http(
             httpx.Client, timeout=timeout, transport=transport, http_client=http_client
         )
-        self._driver = SyncDriver(
-            http, owned=owned, base_url=self._base_url, policy=self._plans.policy, sleep=sleep
+        settings = Settings(
+            self._base_url,
+            self._plans.policy,
+            headers=request_headers(http, default_headers),
+            timeout=None if http_client is None or timeout is None else check_timeout(timeout),
         )
+        self._driver = SyncDriver(http, owned=owned, settings=settings, sleep=sleep)
 
     def nonce(self, stark_key: str | None = None) -> int:
         """The nonce the next signed transaction of ``stark_key`` (default: ours) must carry."""
@@ -265,6 +271,7 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         stark_private_key: PrivateKey | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        default_headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -284,9 +291,13 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         http, owned = open_http(
             httpx.AsyncClient, timeout=timeout, transport=transport, http_client=http_client
         )
-        self._driver = AsyncDriver(
-            http, owned=owned, base_url=self._base_url, policy=self._plans.policy, sleep=sleep
+        settings = Settings(
+            self._base_url,
+            self._plans.policy,
+            headers=request_headers(http, default_headers),
+            timeout=None if http_client is None or timeout is None else check_timeout(timeout),
         )
+        self._driver = AsyncDriver(http, owned=owned, settings=settings, sleep=sleep)
 
     async def nonce(self, stark_key: str | None = None) -> int:
         """Awaitable :meth:`ReddioClient.nonce`."""
