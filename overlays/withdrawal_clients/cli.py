@@ -44,6 +44,10 @@ class UsageError(Exception):
     """Bad command-line input found after parsing (e.g. a missing environment variable)."""
 
 
+class MissingExtra(UsageError):
+    """A feature whose optional dependencies are not installed."""
+
+
 # --- output ------------------------------------------------------------------------------------
 
 
@@ -231,6 +235,31 @@ def cmd_reddio_withdraw_to(args: argparse.Namespace) -> int:
     return EXIT_OK if record is None else _check_accepted(record)
 
 
+def cmd_reddio_lookup(args: argparse.Namespace) -> int:
+    with _reddio(args, key_needed=False) as client:
+        record = client.record_by_signature(args.r, args.s)
+    if record is None:
+        _emit(args, {"found": False})
+        return EXIT_FAILED
+    _emit(args, {"found": True, "record": _record_view(record)})
+    return EXIT_OK
+
+
+def cmd_reddio_resubmit(args: argparse.Namespace) -> int:
+    from .reddio import signed_from_body
+
+    try:
+        with open(args.file, encoding="utf-8") as saved:
+            body = json.load(saved)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{args.file}: cannot be read as JSON ({type(exc).__name__})") from None
+    signed = signed_from_body(body)
+    with _reddio(args, key_needed=False) as client:
+        result = client.submit_withdrawal_to(signed, maybe_sent=True)
+    _emit(args, {"sequence_id": result.sequence_id, "msg_hash": hex(signed.msg_hash)})
+    return EXIT_OK
+
+
 def cmd_reddio_claim(args: argparse.Namespace) -> int:
     from .layer1 import _cli
 
@@ -303,7 +332,7 @@ def cmd_omnia_wait(args: argparse.Namespace) -> int:
 
 def _need_sandbox_extra() -> None:
     if not all(importlib.util.find_spec(name) for name in ("starlette", "uvicorn")):
-        raise UsageError(
+        raise MissingExtra(
             "the sandbox needs the [sandbox] extra: pip install 'withdrawal-clients[sandbox]'"
         )
 
@@ -351,6 +380,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _exit_code(exc: BaseException) -> tuple[int, str]:
     """The exit code for an error, and a one-line label for it."""
     checks: list[tuple[type[BaseException] | tuple[type[BaseException], ...], int, str]] = [
+        (MissingExtra, EXIT_INPUT, "missing extra"),
         ((UsageError, errors.InvalidInput), EXIT_INPUT, "invalid input"),
         (errors.WithdrawalRejected, EXIT_FAILED, "withdrawal failed"),
         (errors.OutcomeUnknown, EXIT_UNKNOWN, "outcome unknown"),
@@ -365,7 +395,6 @@ def _exit_code(exc: BaseException) -> tuple[int, str]:
 
 
 def _add_common(parser: argparse.ArgumentParser, *, api: str) -> None:
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--base-url", help="the API's base URL (wins over the named server)")
     if api == "reddio":
         parser.add_argument(
@@ -373,9 +402,7 @@ def _add_common(parser: argparse.ArgumentParser, *, api: str) -> None:
         )
     else:
         parser.add_argument("--environment", default="demo", choices=("demo", "production"))
-    parser.add_argument(
-        "--timeout", type=float, default=30.0, help="seconds per HTTP request (default 30)"
-    )
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request")
 
 
 def _add_wait(parser: argparse.ArgumentParser, *, optional: bool, reddio: bool = False) -> None:
@@ -386,10 +413,10 @@ def _add_wait(parser: argparse.ArgumentParser, *, optional: bool, reddio: bool =
             "--until",
             choices=("final", "accepted"),
             default="final",
-            help="final: accepted on layer 1, or failed (default); accepted: any acceptance",
+            help="final: accepted on layer 1, or failed; accepted: any acceptance",
         )
-    parser.add_argument("--wait-timeout", type=float, default=600.0, help="seconds (default 600)")
-    parser.add_argument("--poll-interval", type=float, default=2.0, help="seconds (default 2)")
+    parser.add_argument("--wait-timeout", type=float, default=600.0, help="seconds")
+    parser.add_argument("--poll-interval", type=float, default=2.0, help="seconds")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -399,11 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             f"Secrets are read from the environment only: {REDDIO_KEY_ENV}, {OMNIA_TOKEN_ENV}, "
             f"{ETH_KEY_ENV}. "
-            "Exit codes: 0 ok, 1 withdrawal failed, 2 bad input, 3 API error, "
-            "4 outcome unknown."
+            "Exit codes: 0 ok, 1 withdrawal failed, 2 bad input or a missing extra, 3 API "
+            "error, 4 outcome unknown (the message says how to finish), 130 interrupted."
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.set_defaults(json=False, verbose=0)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sandbox = commands.add_parser("sandbox", help="serve both APIs locally until Ctrl-C")
@@ -447,7 +475,22 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "wait":
             _add_wait(read, optional=False, reddio=True)
         read.set_defaults(handler=handler)
-    for sub in (withdraw_to, claim, *(reddio.choices[n] for n in ("record", "wait"))):
+    lookup = reddio.add_parser("lookup", help="find the record a signature produced")
+    lookup.add_argument("--r", required=True, help="the signature's r (0x-hex)")
+    lookup.add_argument("--s", required=True, help="the signature's s (0x-hex)")
+    lookup.set_defaults(handler=cmd_reddio_lookup)
+    resubmit = reddio.add_parser(
+        "resubmit", help="post a saved signed withdrawalto body exactly once (looked up first)"
+    )
+    resubmit.add_argument("file", help="the JSON body an unknown outcome printed")
+    resubmit.set_defaults(handler=cmd_reddio_resubmit)
+    for sub in (
+        withdraw_to,
+        claim,
+        lookup,
+        resubmit,
+        *(reddio.choices[n] for n in ("record", "wait")),
+    ):
         _add_common(sub, api="reddio")
 
     omnia = commands.add_parser("omnia", help="Omnia Exchange DTW withdrawals").add_subparsers(
@@ -459,9 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("--amount", required=True, help="whole tokens, e.g. 5.67")
     withdraw.add_argument("--signature", required=True, help="the depositor's 0x signature")
     withdraw.add_argument("--instruction-id", help="default: a new UUID")
-    withdraw.add_argument(
-        "--deadline-in", type=int, default=300, help="seconds from now (default 300)"
-    )
+    withdraw.add_argument("--deadline-in", type=int, default=300, help="seconds from now")
     _add_wait(withdraw, optional=True)
     withdraw.set_defaults(handler=cmd_omnia_withdraw)
     status = omnia.add_parser("status", help="show a withdrawal")
@@ -475,19 +516,50 @@ def build_parser() -> argparse.ArgumentParser:
         _add_common(sub, api="omnia")
 
     def payout_common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--json", action="store_true", help="print one JSON report")
         sub.add_argument("--base-url", help="the API's base URL (wins over the named server)")
         sub.add_argument("--network", default="testnet", choices=("testnet", "mainnet", "sepolia"))
         sub.add_argument("--environment", default="demo", choices=("demo", "production"))
         sub.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request")
 
     payout_arguments(commands, payout_common)
+    _everywhere(parser)
     return parser
+
+
+def _everywhere(parser: argparse.ArgumentParser, *, top: bool = True) -> None:
+    """Global options work before or after a subcommand, and every --help shows defaults.
+
+    Subcommands get ``--json`` and ``-v`` with no default of their own, so a value given
+    before the subcommand is not reset by the subcommand's parser."""
+    parser.formatter_class = argparse.ArgumentDefaultsHelpFormatter
+    default: Any = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=False if top else default,
+        help="machine-readable output, errors included",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0 if top else default,
+        help="log to stderr (-v info, -vv debug)",
+    )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                _everywhere(sub, top=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.verbose:
+        from ._core.logs import ENV_VAR, apply_switch
+
+        apply_switch({ENV_VAR: "info" if args.verbose == 1 else "debug"})
     args.progress = Progress()  # every pause of a client shows on a terminal
+    details: dict[str, Any] = {}
     try:
         code: int = args.handler(args)
     except KeyboardInterrupt:
@@ -495,12 +567,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, errors.WithdrawalClientError) as exc:
         code, label = _exit_code(exc)
         message = " ".join(str(exc).split())  # one line, whatever the message holds
+        details = _details(exc)
     else:
         return code
     finally:
         args.progress.done()
-    print(f"{PROG}: {label}: {message}", file=sys.stderr)
+    if args.json:
+        print(
+            json.dumps(_plain({"error": label, "message": message, "exit_code": code, **details}))
+        )
+    else:
+        print(f"{PROG}: {label}: {message}", file=sys.stderr)
+        if "finish" in details:
+            print(f"to finish: {details['finish']}", file=sys.stderr)
+            if details.get("request_body"):
+                print(json.dumps(_plain(details["request_body"]), sort_keys=True), file=sys.stderr)
     return code
+
+
+def _details(exc: BaseException) -> dict[str, Any]:
+    """What an error adds to its one line: the field and rule of bad input, the API's code,
+    and for an unknown outcome the CLI commands that settle it and the body they need."""
+    if isinstance(exc, errors.InvalidInput):
+        return {"field": exc.field, "rule": exc.rule}
+    if isinstance(exc, errors.ApiError):
+        shown = {"code": exc.code, "http_status": exc.http_status, "request_id": exc.request_id}
+        return {k: v for k, v in shown.items() if v is not None}
+    if not isinstance(exc, errors.OutcomeUnknown) or not exc.request_body:
+        return {}
+    body = exc.request_body
+    if "instructionId" in body:
+        iid = body["instructionId"]
+        finish = (
+            f"withdrawal-clients omnia status {iid}; only if that exits 3 with NotFound, run the "
+            f"same 'omnia withdraw' again with --instruction-id {iid} and the same --signature"
+        )
+    elif isinstance(body.get("signature"), Mapping):
+        signature = body["signature"]
+        finish = (
+            f"withdrawal-clients reddio lookup --r {signature['r']} --s {signature['s']}; if it "
+            "finds no record, save the body below to a file and run "
+            "'withdrawal-clients reddio resubmit FILE' (it looks up again before sending)"
+        )
+    else:
+        finish = "look for it in the stark key's records before sending anything again"
+    return {"finish": finish, "request_body": body}
 
 
 if __name__ == "__main__":

@@ -18,9 +18,12 @@ def test_an_api_error_carries_status_headers_request_id_method_path_and_a_bounde
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(403, content=body, headers={"X-Request-Id": "req-42"})
 
-    with OmniaClient(
-        "http://omnia.test/api", token="t", transport=httpx.MockTransport(handler)
-    ) as c, pytest.raises(errors.PermissionDenied) as caught:
+    with (
+        OmniaClient(
+            "http://omnia.test/api", token="t", transport=httpx.MockTransport(handler)
+        ) as c,
+        pytest.raises(errors.PermissionDenied) as caught,
+    ):
         c.get_withdrawal("iid-1")
     error = caught.value
     assert (error.http_status, error.request_id) == (403, "req-42")

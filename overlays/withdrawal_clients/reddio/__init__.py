@@ -7,7 +7,13 @@
 """
 
 from .client import AsyncReddioClient, ReddioClient
-from .inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, StarkKeys, build_withdrawal_to
+from .inputs import (
+    DEFAULT_EXPIRATION,
+    SignedWithdrawalTo,
+    StarkKeys,
+    build_withdrawal_to,
+    signed_from_body,
+)
 from .plans import NETWORKS
 from .results import ContractInfo, Record, RecordStatus, WithdrawableAsset, WithdrawalResult
 
@@ -24,4 +30,5 @@ __all__ = [
     "WithdrawableAsset",
     "WithdrawalResult",
     "build_withdrawal_to",
+    "signed_from_body",
 ]

@@ -244,14 +244,18 @@ class ReddioClient(_Reddio, SyncClient):
         )
         return self._driver.run(plan)
 
-    def submit_withdrawal_to(self, signed: SignedWithdrawalTo) -> WithdrawalResult:
+    def submit_withdrawal_to(
+        self, signed: SignedWithdrawalTo, *, maybe_sent: bool = False
+    ) -> WithdrawalResult:
         """Post a signed withdrawalto (e.g. from :func:`build_withdrawal_to`) exactly once.
 
         Not sent for sure (connection refused, 429): sent again after a pause. Maybe applied
         (timeout or reset after sending, 5xx, unreadable answer): the signature is looked up
         first, and only if Reddio has no record is the very same body sent again.
+        ``maybe_sent=True`` (finishing one an OutcomeUnknown left): a refusal is also looked
+        up before it is believed, since the earlier copy may be what it refuses.
         """
-        return self._driver.run(self._plans.submit_withdrawal_to(signed))
+        return self._driver.run(self._plans.submit_withdrawal_to(signed, maybe_sent=maybe_sent))
 
     def recover(self) -> list[Recovery]:
         """Settle every withdrawal of this client's stark key that a crash left in flight in
@@ -403,9 +407,12 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         )
         return await self._driver.run(plan)
 
-    async def submit_withdrawal_to(self, signed: SignedWithdrawalTo) -> WithdrawalResult:
+    async def submit_withdrawal_to(
+        self, signed: SignedWithdrawalTo, *, maybe_sent: bool = False
+    ) -> WithdrawalResult:
         """Awaitable :meth:`ReddioClient.submit_withdrawal_to`."""
-        return await self._driver.run(self._plans.submit_withdrawal_to(signed))
+        plan = self._plans.submit_withdrawal_to(signed, maybe_sent=maybe_sent)
+        return await self._driver.run(plan)
 
     async def recover(self) -> list[Recovery]:
         """Awaitable :meth:`ReddioClient.recover`."""

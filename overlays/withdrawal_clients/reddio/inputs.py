@@ -27,6 +27,7 @@ __all__ = [
     "SignedWithdrawalTo",
     "StarkKeys",
     "build_withdrawal_to",
+    "signed_from_body",
 ]
 
 U31 = 2**31  # vault ids and nonces are packed into 31 bits of the signed message
@@ -289,6 +290,66 @@ class SignedWithdrawalTo:
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-ready copy of the body."""
         return {**self.body, "signature": dict(self.body["signature"])}
+
+
+def signed_from_body(body: object, field: str = "body") -> SignedWithdrawalTo:
+    """A signed withdrawalto from a body as it was posted (e.g. one an OutcomeUnknown carried
+    and was saved): every field checked, the message hash recomputed and the signature
+    verified against the body's stark key, so only a body that was really signed is resent."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("signature"), Mapping):
+        raise InvalidInput(field, "must be a withdrawalto body with a signature {r, s}")
+    try:
+        kind = AssetKind.ERC721 if body.get("token_id") not in (None, "") else AssetKind.ERC20
+        token = token_id_for(body.get("token_id"), kind)
+        amount = quantized_amount(
+            decimal_int(
+                str(body.get("amount")),
+                "amount",
+                below=MAX_QUANTIZED + 1,
+                type_rule="must be a decimal string",
+                range_rule="must be below 2^63",
+            ),
+            kind,
+        )
+        address = contract(body.get("contract_address"))
+        asset = hex_int(body.get("asset_id"), "asset_id")
+        stark_key = hex_int(body.get("stark_key"), "stark_key")
+        nonce = u31(body.get("nonce"), "nonce")
+        vault = u31(body.get("vault_id"), "vault_id")
+        to = receiver_hex(body.get("receiver"))
+        receiver_vault = u31(body.get("receiver_vault_id"), "receiver_vault_id")
+        expiry = expiration_hours(body.get("expiration_timestamp"))
+        r = hex_int(body["signature"].get("r"), "signature.r")
+        s = hex_int(body["signature"].get("s"), "signature.s")
+    except InvalidInput as exc:
+        raise InvalidInput(f"{field}.{exc.field}", exc.rule) from None
+    msg_hash = starkex.get_transfer_msg_hash(
+        amount=amount,
+        nonce=nonce,
+        sender_vault_id=vault,
+        asset_id=asset,
+        receiver_vault_id=receiver_vault,
+        receiver=int(to, 16),
+        expiration_timestamp=expiry,
+    )
+    if not 0 < r < U251 or not 0 < s < starkex.EC_ORDER:
+        raise InvalidInput(f"{field}.signature", "is out of range")
+    if not starkex.verify(msg_hash, r, s, stark_key):
+        raise InvalidInput(f"{field}.signature", "does not sign this body with its stark key")
+    posted = {
+        "contract_address": address,
+        "asset_id": hex(asset),
+        "stark_key": hex(stark_key),
+        "amount": str(amount),
+        "token_id": token,
+        "nonce": nonce,
+        "vault_id": str(vault),
+        "receiver": to,
+        "receiver_vault_id": str(receiver_vault),
+        "expiration_timestamp": expiry,
+        "signature": MappingProxyType({"r": hex(r), "s": hex(s)}),
+    }
+    return SignedWithdrawalTo(MappingProxyType(posted), msg_hash, r, s)
 
 
 def build_withdrawal_to(

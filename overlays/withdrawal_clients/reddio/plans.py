@@ -470,10 +470,14 @@ class ReddioPlans:
         nonce = yield from self.nonce(sender)
         return (yield from self._submit(sign(nonce=nonce)))
 
-    def submit_withdrawal_to(self, signed: SignedWithdrawalTo) -> Plan[WithdrawalResult]:
+    def submit_withdrawal_to(
+        self, signed: SignedWithdrawalTo, *, maybe_sent: bool = False
+    ) -> Plan[WithdrawalResult]:
         if not isinstance(signed, SignedWithdrawalTo):
             raise errors.InvalidInput("signed", "must be a SignedWithdrawalTo")
-        return (yield from self._submit(signed))
+        if not isinstance(maybe_sent, bool):
+            raise errors.InvalidInput("maybe_sent", "must be True or False")
+        return (yield from self._submit(signed, sent_before=maybe_sent))
 
     def _submit(
         self, signed: SignedWithdrawalTo, *, fetched_nonce: bool = False, sent_before: bool = False
