@@ -55,7 +55,10 @@ def run_worker(**args: Any) -> tuple[int, list[dict[str, Any]]]:
 
 def start_worker(**args: Any) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, str(WORKER), json.dumps(args)], stdout=subprocess.PIPE, text=True
+        [sys.executable, str(WORKER), json.dumps(args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -111,13 +114,13 @@ def test_workers_sharing_a_journal_and_a_stark_key_pay_every_key_once(
     ]
     outputs = []
     for worker in workers:
-        out, _ = worker.communicate(timeout=180)
-        assert worker.returncode == 0
+        out, err = worker.communicate(timeout=180)
+        assert worker.returncode == 0, err[-2000:]
         outputs.extend(json.loads(line) for line in out.splitlines())
 
     ids_by_key: dict[str, set[int]] = {}
     for line in outputs:
-        assert "id" in line, line
+        assert "id" in line, (line, outputs)
         ids_by_key.setdefault(line["key"], set()).add(line["id"])
     assert set(ids_by_key) == set(keys)
     assert all(len(ids) == 1 for ids in ids_by_key.values())  # every worker saw one outcome

@@ -101,7 +101,7 @@ def main() -> None:
                     )
                     print(json.dumps({"key": key, "id": found.instruction_id}), flush=True)
             except WithdrawalClientError as exc:
-                print(json.dumps({"key": key, "error": type(exc).__name__}), flush=True)
+                print(json.dumps({"key": key, "error": f"{type(exc).__name__}: {exc}"}), flush=True)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
 
@@ -54,6 +54,9 @@ def _timeout(value: object) -> float | None:
     return max(float(value), 0.0)
 
 
+T = TypeVar("T")
+
+
 class Journal(abc.ABC):
     """A durable record of each withdrawal's intent and progress.
 
@@ -71,6 +74,7 @@ class Journal(abc.ABC):
     def __init__(self) -> None:
         self._mutex = threading.RLock()
         self._closed = False
+        self._batch = _GroupCommit(self)
         self._held = threading.local()  # lock digests this thread holds (locks do not nest)
 
     @classmethod
@@ -142,7 +146,8 @@ class Journal(abc.ABC):
     def _change(self, api: str, key: str, step: Callable[[Entry | None], Entry]) -> Entry:
         """Apply ``step`` to the entry in one transaction that holds its row."""
         api, key = m.name("api", api), m.name("key", key)
-        with self._transaction(write=True) as execute:
+
+        def change(execute: Execute) -> Entry:
             rows = execute(_ONE + self._for_update, (api, key)).fetchall()
             before = m.from_row(rows[0]) if rows else None
             after = step(before)
@@ -154,7 +159,9 @@ class Journal(abc.ABC):
             except self._unique_violation:  # the only unique index an update can break
                 assert after.nonce is not None
                 raise NonceTaken(api=api, scope=after.scope, nonce=after.nonce) from None
-        return after
+            return after
+
+        return self._batch.write(change)
 
     # The interface.
 
@@ -178,10 +185,13 @@ class Journal(abc.ABC):
             created_at=moment,
             updated_at=moment,
         )
-        with self._transaction(write=True) as execute:
+
+        def insert(execute: Execute) -> tuple[Entry, bool]:
             if execute(_INSERT, m.to_row(entry, m.COLUMN_NAMES)).rowcount == 1:
                 return entry, True
             return m.from_row(execute(_ONE, (api, key)).fetchall()[0]), False
+
+        return self._batch.write(insert)
 
     def mark_sending(
         self, api: str, key: str, request: Mapping[str, Any], *, nonce: int | None = None
@@ -309,3 +319,68 @@ class Journal(abc.ABC):
 
 def timed_out(timeout: float) -> errors.Timeout:
     return errors.Timeout(f"journal lock not acquired within {timeout:g} s")
+
+
+class _Slot:
+    """One writer's work in a group commit, and how it ended."""
+
+    def __init__(self, work: Callable[[Execute], Any]) -> None:
+        self.work = work
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class _GroupCommit:
+    """Writers of one journal object that arrive together share one transaction and one
+    commit (one fsync), each in its own savepoint: a refused change (NonceTaken, an illegal
+    transition) undoes only its own statements. Nobody returns before the commit that holds
+    their change; if that commit fails, every change in it fails."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+        self._waiting: list[_Slot] = []
+        self._committing = False
+        self._turn = threading.Condition()
+
+    def write(self, work: Callable[[Execute], T]) -> T:
+        slot = _Slot(work)
+        with self._turn:
+            self._waiting.append(slot)
+            while not slot.done:
+                if self._committing:
+                    self._turn.wait()
+                    continue
+                self._committing = True  # this thread commits everything waiting so far
+                batch, self._waiting = self._waiting, []
+                self._turn.release()
+                try:
+                    self._commit(batch)
+                finally:
+                    self._turn.acquire()
+                    self._committing = False
+                    self._turn.notify_all()
+        if slot.error is not None:
+            raise slot.error
+        result: T = slot.result
+        return result
+
+    def _commit(self, batch: list[_Slot]) -> None:
+        try:
+            with self._journal._transaction(write=True) as execute:
+                for slot in batch:
+                    execute("SAVEPOINT change", ())
+                    try:
+                        slot.result = slot.work(execute)
+                    except Exception as exc:  # this change's own refusal
+                        execute("ROLLBACK TO SAVEPOINT change", ())
+                        slot.error = exc
+                    execute("RELEASE SAVEPOINT change", ())
+        except BaseException as exc:  # the commit failed: nothing of the batch is durable
+            for slot in batch:
+                slot.result, slot.error = None, exc
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for slot in batch:
+                slot.done = True
