@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,9 @@ from ..errors import InvalidInput
 from ._journal import Execute, Journal, timed_out
 
 BUSY_SECONDS = 60.0  # how long a writer waits for another process's transaction
+
+
+_KEPT_LOCK_FILES = 1024
 
 
 class SqliteJournal(Journal):
@@ -33,6 +37,8 @@ class SqliteJournal(Journal):
             raise InvalidInput("journal", f"directory {self._path.parent} does not exist")
         self._locks = Path(f"{self._path}.locks")
         self._conn: sqlite3.Connection | None = None
+        self._lock_files: dict[bytes, tuple[int, threading.Lock]] = {}
+        self._lock_files_guard = threading.Lock()
         self._create_schema("TEXT")
 
     def __repr__(self) -> str:
@@ -69,22 +75,54 @@ class SqliteJournal(Journal):
             raise
 
     def _acquire(self, digest: bytes, timeout: float | None) -> Callable[[], None]:
-        # One descriptor per acquisition: flock excludes other descriptors, so other threads
-        # of this process too.
-        self._locks.mkdir(exist_ok=True)
-        name = self._locks / f"{digest.hex()[:32]}.lock"
-        fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        # A lock file's descriptor is kept open for reuse (opening costs more than locking):
+        # a thread lock excludes this process's threads, flock other processes.
+        fd, local = self._lock_file(digest)
+        started = time.monotonic()
+        if not local.acquire(timeout=-1 if timeout is None else timeout):
+            raise timed_out(timeout or 0.0)
         try:
-            _flock(fd, timeout)
+            left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+            _flock(fd, left)
         except BaseException:
-            os.close(fd)
+            local.release()
             raise
-        return lambda: os.close(fd)  # closing the descriptor releases its lock
+
+        def release() -> None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            local.release()
+
+        return release
+
+    def _lock_file(self, digest: bytes) -> tuple[int, threading.Lock]:
+        with self._lock_files_guard:
+            found = self._lock_files.get(digest)
+            if found is None:
+                self._forget_idle_lock_files()
+                self._locks.mkdir(exist_ok=True)
+                name = self._locks / f"{digest.hex()[:32]}.lock"
+                fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+                found = self._lock_files[digest] = (fd, threading.Lock())
+            return found
+
+    def _forget_idle_lock_files(self) -> None:
+        """Close kept descriptors nobody holds once there are many (one per Omnia key)."""
+        if len(self._lock_files) < _KEPT_LOCK_FILES:
+            return
+        for digest, (fd, local) in list(self._lock_files.items()):
+            if local.acquire(blocking=False):
+                del self._lock_files[digest]
+                os.close(fd)
+                local.release()
 
     def _disconnect(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.close()
+        with self._lock_files_guard:
+            files, self._lock_files = self._lock_files, {}
+        for fd, _local in files.values():
+            os.close(fd)
 
 
 def _flock(fd: int, timeout: float | None) -> None:
