@@ -8,6 +8,7 @@ the answer before the call returns (``mark_done``/``mark_failed``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from ..journal import Entry, Journal
 
 T = TypeVar("T")
+log = logging.getLogger("withdrawal_clients.journal")
 
 
 @attrs.frozen
@@ -47,8 +49,12 @@ def check_key(key: object) -> str:
 
 
 def call(function: Callable[..., T], *args: Any) -> Plan[T]:
-    """Call a journal method as a step."""
+    """Call a journal method as a step; a transition is logged (api, key, state: no body)."""
     result: T = yield Invoke(function, args, blocking=True, field="journal")
+    entry: Any = result[0] if isinstance(result, tuple) else result
+    if hasattr(entry, "state") and hasattr(entry, "key"):
+        name = getattr(function, "__name__", None) or getattr(function, "func", function).__name__
+        log.info("journal %s: %s %s is %s", name, entry.api, entry.key, entry.state)
     return result
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import platform
 import random
 import time
@@ -38,6 +39,7 @@ __all__ = [
     "user_agent",
 ]
 
+log = logging.getLogger("withdrawal_clients.transport")
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -223,6 +225,12 @@ def _retrying(policy: RetryPolicy, what: str) -> Generator[float, R | httpx.Requ
             )
             if delay is None or outcome.status_code not in RETRYABLE_STATUSES:
                 return outcome
+        cause = (
+            type(outcome).__name__
+            if isinstance(outcome, httpx.RequestError)
+            else f"HTTP {outcome.status_code}"
+        )
+        log.info("%s: retry %d in %.2f s after %s", what, attempt + 1, delay, cause)
         outcome = yield delay
         attempt += 1
 

@@ -226,9 +226,9 @@ def write_once(write: Write[T], policy: RetryPolicy, *, sent_before: bool = Fals
             first_duplicate_is_taken=write.first_duplicate_is_taken,
         )
         sent_before = sent_before or isinstance(verdict, MaybeApplied | Duplicate)
+        log.info("%s: %s -> %s", what, _named(verdict), type(action).__name__)
         if isinstance(action, LookUp):
             assert write.look_up is not None
-            log.info("%s: %s; looking it up", what, type(verdict).__name__)
             found = yield from _look_up(write)
             if found is not None:
                 return found
@@ -239,10 +239,16 @@ def write_once(write: Write[T], policy: RetryPolicy, *, sent_before: bool = Fals
         if isinstance(action, Fail):
             raise action.error
         if isinstance(action, GiveUp):
+            log.warning("%s: outcome unknown: %s", what, action.reason)
             raise write.unknown(f"{what}: {action.reason}", action.cause) from action.cause
         log.info("%s: sending the same body again in %.2f s", what, action.delay)
         yield Sleep(action.delay)
         attempt += 1
+
+
+def _named(verdict: Verdict) -> str:
+    cause = getattr(verdict, "error", None)
+    return type(verdict).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
 
 
 def _look_up(write: Write[T]) -> Plan[T | None]:
