@@ -161,3 +161,72 @@ def test_a_record_found_by_signature_must_match_the_signed_body(
         with pytest.raises(errors.OutcomeUnknown) as caught:
             client.withdraw_to(**pay)
     assert f"differs from the signed body in {name}" in str(caught.value.cause)
+
+
+def reddio_answering(handler: Any) -> ReddioClient:
+    return ReddioClient(
+        "http://reddio.test",
+        stark_private_key=PRIVATE_KEY,
+        transport=httpx.MockTransport(handler),
+        sleep=lambda _: None,
+    )
+
+
+def record_json(sequence_id: int, status: int = 1) -> dict[str, Any]:
+    return {"sequence_id": sequence_id, "status": status, "record_type": 4, "amount": "5"}
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        ([], errors.NotFound),
+        ([record_json(8)], errors.MalformedResponse),  # another id
+        ([record_json(7), record_json(7, status=2)], errors.MalformedResponse),  # conflicting
+    ],
+)
+def test_get_record_returns_that_record_or_a_typed_error(
+    records: list[dict[str, Any]], expected: type[Exception]
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"status": "OK", "error": "", "data": records})
+
+    with reddio_answering(handler) as client, pytest.raises(expected):
+        client.get_record(7)
+
+
+def test_get_record_accepts_repeats_of_one_record() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        data = [record_json(7), record_json(7)]
+        return httpx.Response(200, json={"status": "OK", "error": "", "data": data})
+
+    with reddio_answering(handler) as client:
+        assert client.get_record(7).sequence_id == 7
+
+
+@pytest.mark.parametrize("then", ["429", "refused"])
+def test_a_slow_commit_then_unsendable_copies_is_an_unknown_outcome(then: str) -> None:
+    # The POST reached Reddio but its answer was lost; the lookup finds nothing yet (a slow
+    # commit); every copy after it is refused at the door. A caller told "rate limited" or
+    # "no connection" would pay again: it must be told the outcome is unknown.
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/v1/record/by/signature"):
+            return httpx.Response(200, json={"status": "OK", "error": "", "data": []})
+        if request.method == "POST" and not posted:
+            posted.append(1)
+            raise httpx.ReadTimeout("answer lost", request=request)
+        if then == "429":
+            return httpx.Response(429, headers={"Retry-After": "0"})
+        raise httpx.ConnectError("refused", request=request)
+
+    posted: list[int] = []
+    explicit = {"nonce": 1, "vault_id": 2, "receiver_vault_id": 3, "asset_id": "0x5"}
+    with reddio_answering(handler) as client, pytest.raises(errors.OutcomeUnknown) as caught:
+        client.withdraw_to(
+            contract_address="ETH",
+            asset_type="ETH",
+            amount=10,
+            quantized=True,
+            receiver=RECEIVER,
+            **explicit,
+        )
+    assert caught.value.request_body is not None and "signature" in caught.value.request_body

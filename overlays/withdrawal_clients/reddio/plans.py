@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -269,7 +270,12 @@ class ReddioPlans:
         )
         if not records:
             raise errors.NotFound(f"{what}: no record with sequence_id {sequence_id}")
-        return records[0]
+        ours = [record for record in records if record.sequence_id == sequence_id]
+        if not ours:
+            raise errors.MalformedResponse(f"{what}: the answer holds other sequence ids")
+        if len({json.dumps(dict(r.raw), sort_keys=True, default=str) for r in ours}) > 1:
+            raise errors.MalformedResponse(f"{what}: conflicting records for {sequence_id}")
+        return ours[0]
 
     def record_by_signature(self, r: int | str, s: int | str) -> Plan[Record | None]:
         r_hex, s_hex = hex(check.hex_int(r, "r")), hex(check.hex_int(s, "s"))
