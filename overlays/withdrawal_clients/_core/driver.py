@@ -28,6 +28,8 @@ from .transport import (
     check_timeout,
     map_transport_error,
     may_have_been_sent,
+    open_http,
+    request_headers,
     send_with_retries,
 )
 
@@ -319,3 +321,77 @@ class AsyncClient(_Options):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _settings(
+    http: httpx.Client | httpx.AsyncClient,
+    *,
+    base_url: str,
+    policy: RetryPolicy,
+    timeout: float | httpx.Timeout | None,
+    adopted: bool,
+    default_headers: object,
+    auth: httpx.Auth | None,
+) -> Settings:
+    return Settings(
+        base_url,
+        policy,
+        auth=auth,
+        headers=request_headers(http, default_headers),
+        # A client we built has the timeout already; a caller's gets it per request.
+        timeout=check_timeout(timeout) if adopted and timeout is not None else None,
+    )
+
+
+def sync_driver(
+    *,
+    base_url: str,
+    policy: RetryPolicy,
+    timeout: float | httpx.Timeout | None,
+    transport: httpx.BaseTransport | None,
+    http_client: httpx.Client | None,
+    default_headers: object,
+    sleep: Callable[[float], None],
+    auth: httpx.Auth | None = None,
+) -> SyncDriver:
+    """The driver of a blocking client: its httpx client opened (or a caller's adopted)."""
+    http, owned = open_http(
+        httpx.Client, timeout=timeout, transport=transport, http_client=http_client
+    )
+    settings = _settings(
+        http,
+        base_url=base_url,
+        policy=policy,
+        timeout=timeout,
+        adopted=not owned,
+        default_headers=default_headers,
+        auth=auth,
+    )
+    return SyncDriver(http, owned=owned, settings=settings, sleep=sleep)
+
+
+def async_driver(
+    *,
+    base_url: str,
+    policy: RetryPolicy,
+    timeout: float | httpx.Timeout | None,
+    transport: httpx.AsyncBaseTransport | None,
+    http_client: httpx.AsyncClient | None,
+    default_headers: object,
+    sleep: Callable[[float], Awaitable[None]],
+    auth: httpx.Auth | None = None,
+) -> AsyncDriver:
+    """The driver of an asyncio client: the twin of :func:`sync_driver`."""
+    http, owned = open_http(
+        httpx.AsyncClient, timeout=timeout, transport=transport, http_client=http_client
+    )
+    settings = _settings(
+        http,
+        base_url=base_url,
+        policy=policy,
+        timeout=timeout,
+        adopted=not owned,
+        default_headers=default_headers,
+        auth=auth,
+    )
+    return AsyncDriver(http, owned=owned, settings=settings, sleep=sleep)

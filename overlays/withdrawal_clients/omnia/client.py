@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .. import errors
-from .._core.driver import AsyncClient, AsyncDriver, Settings, SyncClient, SyncDriver
+from .._core.driver import AsyncClient, SyncClient, async_driver, sync_driver
 from .._core.durable import Recovery
 from .._core.secret import Secret
-from .._core.transport import base_url_for, check_timeout, open_http, request_headers
+from .._core.transport import base_url_for
 from .auth import BearerAuth, TokenProvider
 from .inputs import default_url
 from .plans import Amount, Deadline, OmniaPlans
@@ -109,17 +109,16 @@ class OmniaClient(_Omnia, SyncClient):
         self._base_url = base_url_for(base_url, http_client, default_url(environment))
         self._plans = _plans(max_retries, clock, journal, self._base_url)
         _check_http_client(http_client)
-        http, owned = open_http(
-            httpx.Client, timeout=timeout, transport=transport, http_client=http_client
-        )
-        settings = Settings(
-            self._base_url,
-            self._plans.policy,
-            headers=request_headers(http, default_headers),
+        self._driver = sync_driver(
+            base_url=self._base_url,
+            policy=self._plans.policy,
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+            default_headers=default_headers,
+            sleep=sleep,
             auth=auth,
-            timeout=None if http_client is None or timeout is None else check_timeout(timeout),
         )
-        self._driver = SyncDriver(http, owned=owned, settings=settings, sleep=sleep)
 
     def request_withdrawal(
         self,
@@ -216,17 +215,16 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
         self._base_url = base_url_for(base_url, http_client, default_url(environment))
         self._plans = _plans(max_retries, clock, journal, self._base_url)
         _check_http_client(http_client)
-        http, owned = open_http(
-            httpx.AsyncClient, timeout=timeout, transport=transport, http_client=http_client
-        )
-        settings = Settings(
-            self._base_url,
-            self._plans.policy,
-            headers=request_headers(http, default_headers),
+        self._driver = async_driver(
+            base_url=self._base_url,
+            policy=self._plans.policy,
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+            default_headers=default_headers,
+            sleep=sleep,
             auth=auth,
-            timeout=None if http_client is None or timeout is None else check_timeout(timeout),
         )
-        self._driver = AsyncDriver(http, owned=owned, settings=settings, sleep=sleep)
 
     async def request_withdrawal(
         self,

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .. import errors
-from .._core.driver import AsyncClient, AsyncDriver, Settings, SyncClient, SyncDriver
+from .._core.driver import AsyncClient, SyncClient, async_driver, sync_driver
 from .._core.durable import Recovery
 from .._core.secret import Secret
-from .._core.transport import base_url_for, check_timeout, open_http, request_headers
+from .._core.transport import base_url_for
 from .inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, StarkKeys
 from .plans import NETWORKS, ReddioPlans
 from .results import ContractInfo, Record, WithdrawableAsset, WithdrawalResult
@@ -111,16 +111,15 @@ class ReddioClient(_Reddio, SyncClient):
             cache_lookups=cache_lookups,
         )
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
-        http, owned = open_http(
-            httpx.Client, timeout=timeout, transport=transport, http_client=http_client
+        self._driver = sync_driver(
+            base_url=self._base_url,
+            policy=self._plans.policy,
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+            default_headers=default_headers,
+            sleep=sleep,
         )
-        settings = Settings(
-            self._base_url,
-            self._plans.policy,
-            headers=request_headers(http, default_headers),
-            timeout=None if http_client is None or timeout is None else check_timeout(timeout),
-        )
-        self._driver = SyncDriver(http, owned=owned, settings=settings, sleep=sleep)
 
     def nonce(self, stark_key: str | None = None) -> int:
         """The nonce the next signed transaction of ``stark_key`` (default: ours) must carry."""
@@ -292,16 +291,15 @@ class AsyncReddioClient(_Reddio, AsyncClient):
             cache_lookups=cache_lookups,
         )
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
-        http, owned = open_http(
-            httpx.AsyncClient, timeout=timeout, transport=transport, http_client=http_client
+        self._driver = async_driver(
+            base_url=self._base_url,
+            policy=self._plans.policy,
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+            default_headers=default_headers,
+            sleep=sleep,
         )
-        settings = Settings(
-            self._base_url,
-            self._plans.policy,
-            headers=request_headers(http, default_headers),
-            timeout=None if http_client is None or timeout is None else check_timeout(timeout),
-        )
-        self._driver = AsyncDriver(http, owned=owned, settings=settings, sleep=sleep)
 
     async def nonce(self, stark_key: str | None = None) -> int:
         """Awaitable :meth:`ReddioClient.nonce`."""
