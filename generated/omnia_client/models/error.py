@@ -20,7 +20,8 @@ class Error:
 
     code: str | Unset = UNSET
     """ The machine-readable error code, e.g. `INVALID_JWT_TOKEN`, `INVALID_PERMISSIONS`,
-    `UNKNOWN_WITHDRAWAL_REQUEST`, `ORDER_SOURCE_NOT_FOUND`, `INVALID_SCHEMA`. The list is open. """
+    `UNKNOWN_WITHDRAWAL_REQUEST`, `ORDER_SOURCE_NOT_FOUND` or `INVALID_ORDER_SOURCE` (the same error under two
+    names), `INVALID_SCHEMA`. The list is open. """
     description: str | Unset = UNSET
     """ A human-readable explanation of the error. """
     error_code: str | Unset = UNSET

@@ -15,18 +15,21 @@ class WithdrawalRequest:
 
     instruction_id: str
     """ The client's own reference for this withdrawal, unique per request (a UUID is a good choice). It is the
-    idempotency key: reuse it, never replace it, when repeating a request whose outcome is unknown. """
+    idempotency key: reuse it, never replace it, when repeating a request whose outcome is unknown. Omnia publishes
+    no character set; in the path of `GET /v2/withdrawals/{instructionId}` it is percent-encoded, and the ids `.`
+    and `..` cannot be sent there (URL rules remove them). """
     order_source: str
     """ The chain whose DTW contract holds the funds. Known values: `ETHEREUM`, `OPTIMISM`, `POLYGON`, `LINEA` (and
     `OFFCHAIN` for API trading elsewhere in the API). The list is open: new chains can be added at any time. """
     token_address: str
     """ The ERC-20 contract address of the token to withdraw (0x and 40 hex digits). """
     amount: str
-    """ The amount to withdraw in whole token units, as a plain decimal string (no exponent, no sign), e.g. `5.67`.
-    Must be greater than zero. """
+    """ The amount to withdraw in whole token units, as a plain decimal string (no exponent, no sign, no leading
+    zeros), e.g. `5.67`. Greater than zero (the pattern says so). """
     deadline: int
     """ The time after which the request must no longer be executed, as a Unix epoch in milliseconds (not seconds),
-    e.g. `1653480000000`. """
+    e.g. `4102444800000` (2100-01-01). It must be in the future when Omnia receives the request, which a schema
+    cannot say; a deadline that has passed is refused with `INVALID_SCHEMA`. """
     signature: str
     """ The depositor's signature authorising this withdrawal, as 0x-prefixed hex. Omnia does not publish which
     message or typed data it covers. """

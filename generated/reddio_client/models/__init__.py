@@ -8,10 +8,13 @@ from .envelope import Envelope
 from .nonce import Nonce
 from .nonce_envelope import NonceEnvelope
 from .record import Record
+from .record_order import RecordOrder
 from .records_envelope import RecordsEnvelope
 from .sequence_id import SequenceId
 from .sequence_id_envelope import SequenceIdEnvelope
 from .signature import Signature
+from .starkex_contracts import StarkexContracts
+from .starkex_contracts_envelope import StarkexContractsEnvelope
 from .vault_ids import VaultIds
 from .vault_ids_envelope import VaultIdsEnvelope
 from .withdrawable_asset import WithdrawableAsset
@@ -28,10 +31,13 @@ __all__ = (
     "Nonce",
     "NonceEnvelope",
     "Record",
+    "RecordOrder",
     "RecordsEnvelope",
     "SequenceId",
     "SequenceIdEnvelope",
     "Signature",
+    "StarkexContracts",
+    "StarkexContractsEnvelope",
     "VaultIds",
     "VaultIdsEnvelope",
     "WithdrawableAsset",

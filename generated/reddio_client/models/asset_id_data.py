@@ -14,7 +14,7 @@ class AssetIdData:
     """A StarkEx asset id."""
 
     asset_id: str
-    """ The asset id, 0x-hex below 2^251. """
+    """ The asset id, 0x-hex without leading zeros, non-zero, below 2^251. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,9 +31,12 @@ class ContractInfo:
     name: str | Unset | None = UNSET
     """ The token name. """
     asset_type: str | Unset | None = UNSET
-    """ The StarkEx asset type (0x-hex). """
+    """ The StarkEx asset type (0x-hex); for ETH and ERC20 it equals the asset id.
+     """
     asset_info: str | Unset | None = UNSET
-    """ The StarkEx asset info (0x-hex), empty when unknown. """
+    """ The StarkEx asset info (0x-hex: the kind's selector, then the contract address as
+    32 bytes), empty or null when unknown.
+     """
     total_supply: str | Unset | None = UNSET
     """ Total supply as a decimal string. """
     count: int | Unset | None = UNSET

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.record_order import RecordOrder
+
 
 T = TypeVar("T", bound="Record")
 
@@ -24,6 +28,7 @@ class Record:
      """
     record_type: int | Unset = UNSET
     """ Known values (open list): 1 deposit, 2 mint, 3 transfer, 4 withdraw, 7 ask, 8 bid.
+    A withdrawalto to an Ethereum address is a withdraw (4).
      """
     stark_key: str | Unset = UNSET
     """ The stark key that submitted the transaction. """
@@ -47,9 +52,17 @@ class Record:
     """ The receiver. """
     time: int | Unset = UNSET
     """ When the transaction was recorded, in seconds since the Unix epoch. """
+    resp: str | Unset | None = UNSET
+    """ A text Reddio's Java SDK reads from records; its content is not documented. """
+    order: RecordOrder | Unset | None = UNSET
+    """ The order behind an ask or bid record (types 7 and 8), as Reddio's Java SDK reads it.
+    Its fields are not documented; a withdrawal's record has none (absent or null).
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.record_order import RecordOrder
+
         sequence_id = self.sequence_id
 
         status = self.status
@@ -77,6 +90,20 @@ class Record:
         to = self.to
 
         time = self.time
+
+        resp: str | Unset | None
+        if isinstance(self.resp, Unset):
+            resp = UNSET
+        else:
+            resp = self.resp
+
+        order: dict[str, Any] | Unset | None
+        if isinstance(self.order, Unset):
+            order = UNSET
+        elif isinstance(self.order, RecordOrder):
+            order = self.order.to_dict()
+        else:
+            order = self.order
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -110,11 +137,17 @@ class Record:
             field_dict["to"] = to
         if time is not UNSET:
             field_dict["time"] = time
+        if resp is not UNSET:
+            field_dict["resp"] = resp
+        if order is not UNSET:
+            field_dict["order"] = order
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.record_order import RecordOrder
+
         d = dict(src_dict)
         sequence_id = d.pop("sequence_id")
 
@@ -144,6 +177,32 @@ class Record:
 
         time = d.pop("time", UNSET)
 
+        def _parse_resp(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        resp = _parse_resp(d.pop("resp", UNSET))
+
+        def _parse_order(data: object) -> RecordOrder | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_record_order_type_0 = RecordOrder.from_dict(data)
+
+                return componentsschemas_record_order_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RecordOrder | Unset, data)
+
+        order = _parse_order(d.pop("order", UNSET))
+
         record = cls(
             sequence_id=sequence_id,
             status=status,
@@ -159,6 +218,8 @@ class Record:
             from_=from_,
             to=to,
             time=time,
+            resp=resp,
+            order=order,
         )
 
         record.additional_properties = d

@@ -11,12 +11,15 @@ T = TypeVar("T", bound="Signature")
 
 @_attrs_define
 class Signature:
-    """STARK ECDSA signature of the transfer's message hash."""
+    """STARK ECDSA signature of the transfer's message hash. It must verify for the body's
+    fields and `stark_key`, which a schema cannot say.
+
+    """
 
     r: str
-    """ The signature's r, 0x-hex without leading zeros. """
+    """ The signature's r, 0x-hex without leading zeros, non-zero, below 2^251. """
     s: str
-    """ The signature's s, 0x-hex without leading zeros. """
+    """ The signature's s, 0x-hex without leading zeros, non-zero, below 2^251. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

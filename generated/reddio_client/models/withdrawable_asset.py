@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -29,8 +29,11 @@ class WithdrawableAsset:
     """ Human-readable amount. """
     symbol: str | Unset = UNSET
     """ The token symbol. """
-    amount: str | Unset = UNSET
-    """ Quantized amount as a decimal string. """
+    amount: int | str | Unset = UNSET
+    """ Quantized amount. Reddio sends a JSON number (its docs show `11000`; its Java SDK
+    reads a long, its JS SDK a number); a decimal string is accepted too. A number above
+    2^53 may lose precision in JavaScript.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,7 +51,11 @@ class WithdrawableAsset:
 
         symbol = self.symbol
 
-        amount = self.amount
+        amount: int | str | Unset
+        if isinstance(self.amount, Unset):
+            amount = UNSET
+        else:
+            amount = self.amount
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,7 +96,12 @@ class WithdrawableAsset:
 
         symbol = d.pop("symbol", UNSET)
 
-        amount = d.pop("amount", UNSET)
+        def _parse_amount(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        amount = _parse_amount(d.pop("amount", UNSET))
 
         withdrawable_asset = cls(
             contract_address=contract_address,

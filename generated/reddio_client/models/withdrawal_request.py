@@ -16,11 +16,18 @@ class WithdrawalRequest:
     contract_address: str
     """ The token contract (an Ethereum address), or `ETH` for ether. """
     token_id: str
-    """ The token id for ERC721 kinds; the empty string for ETH and ERC20. """
+    """ The token id for ERC721 kinds (a decimal string below 2^256; the pattern bounds its
+    length); the empty string for ETH and ERC20.
+     """
     stark_key: str
-    """ The stark key (0x-hex) whose layer-2 vault is withdrawn from. """
+    """ The stark key whose layer-2 vault is withdrawn from (0x-hex without leading zeros,
+    non-zero, below 2^251).
+     """
     amount: str
-    """ Quantized amount as a decimal string below 2^63 (1 for an ERC721 token). """
+    """ Quantized amount as a decimal string: positive, without leading zeros, below 2^63
+    (the pattern bounds the length to 19 digits; the server refuses the rest).
+    1 for an ERC721 token.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

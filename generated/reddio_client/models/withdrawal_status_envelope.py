@@ -21,14 +21,15 @@ class WithdrawalStatusEnvelope:
 
     status: str
     """ `"OK"` on success; anything else (Reddio sends `"FAILED"`) is a failure. """
-    error: str | Unset = UNSET
-    """ Failure text; empty on success. """
+    error: str | Unset | None = UNSET
+    """ Failure text; empty or null on success. """
     error_code: int | Unset = UNSET
-    """ 0 (or absent) on success. Known failure codes (open list, new codes may appear):
-    2 AmountInvalid, 6 NoSuchAssetID, 8 InsufficientAvailable,
-    11 FailedToGenerateNonce, 13 DuplicateTransactionError, 16 FailedToGenerateVaultID,
-    18 StarkKeyInvalid, 19 InvalidParam, 32 InvalidAPIKey, 34 InvalidSignature,
-    400 FailedToVerifyParams, 401 FailedToJSONUnmarshal, 500 SystemError.
+    """ 0 (or absent) on success. Known failure codes (open list: Reddio's Java SDK knows
+    about 36, and new codes may appear): 2 AmountInvalid, 6 NoSuchAssetID,
+    8 InsufficientAvailable, 11 FailedToGenerateNonce, 13 DuplicateTransactionError,
+    16 FailedToGenerateVaultID, 18 StarkKeyInvalid, 19 InvalidParam, 25 NotSuchToken,
+    32 InvalidAPIKey, 34 InvalidSignature, 400 FailedToVerifyParams,
+    401 FailedToJSONUnmarshal, 500 SystemError. No code is tied to an HTTP status.
      """
     data: list[WithdrawableAsset] | Unset | None = UNSET
     """ The assets; empty or null when there are none, null on failure. """
@@ -37,7 +38,11 @@ class WithdrawalStatusEnvelope:
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        error = self.error
+        error: str | Unset | None
+        if isinstance(self.error, Unset):
+            error = UNSET
+        else:
+            error = self.error
 
         error_code = self.error_code
 
@@ -76,7 +81,14 @@ class WithdrawalStatusEnvelope:
         d = dict(src_dict)
         status = d.pop("status")
 
-        error = d.pop("error", UNSET)
+        def _parse_error(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        error = _parse_error(d.pop("error", UNSET))
 
         error_code = d.pop("error_code", UNSET)
 

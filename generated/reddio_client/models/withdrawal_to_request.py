@@ -20,33 +20,50 @@ class WithdrawalToRequest:
     """A signed StarkEx transfer from the sender's vault to the receiver's vault."""
 
     contract_address: str
-    """ The token contract (an Ethereum address), or `ETH` for ether. """
+    """ The token contract (an Ethereum address), or `ETH` for ether. Reddio's Python SDK
+    omits it and its Java SDK sends `ETH` for ether; this contract requires it.
+     """
     asset_id: str
-    """ The StarkEx asset id (0x-hex, below 2^251) that is signed. """
+    """ The StarkEx asset id that is signed (0x-hex without leading zeros, non-zero, below
+    2^251). It must be the id of `contract_address` (and `token_id`).
+     """
     stark_key: str
-    """ The sender's stark key (0x-hex); it must match the signing key. """
+    """ The sender's stark key (0x-hex without leading zeros, non-zero, below 2^251); it must
+    match the signing key.
+     """
     amount: str
-    """ Quantized amount as a decimal string, positive and below 2^63 (1 for an ERC721
-    token). This exact integer is signed.
+    """ Quantized amount as a decimal string: positive, without leading zeros, below 2^63
+    (the pattern bounds the length to 19 digits; the server refuses the rest).
+    1 for an ERC721 token. This exact integer is signed.
      """
     token_id: str
-    """ The token id for ERC721 kinds; the empty string for ETH and ERC20. """
+    """ The token id for ERC721 kinds (a decimal string below 2^256; the pattern bounds its
+    length); the empty string for ETH and ERC20.
+     """
     nonce: int
     """ The sender's nonce from `GET /v1/nonce`, below 2^31. """
     vault_id: str
-    """ The sender's vault id for the asset (decimal string, below 2^31). """
+    """ The sender's vault id for the asset (a decimal string without leading zeros, below
+    2^31; the pattern spells out the range).
+     """
     receiver: str
-    """ The receiver: an Ethereum address or a stark key, 0x-hex. It enters the signed
-    message as an integer.
+    """ The receiver: an Ethereum address (0x and 40 hex digits) or a stark key (0x-hex
+    without leading zeros, non-zero, below 2^251). It enters the signed message as an
+    integer, which must not be zero (the pattern cannot refuse the zero address).
      """
     receiver_vault_id: str
-    """ The receiver's vault id for the asset (decimal string, below 2^31). """
+    """ The receiver's vault id for the asset (a decimal string without leading zeros, below
+    2^31; the pattern spells out the range).
+     """
     signature: Signature
-    """ STARK ECDSA signature of the transfer's message hash. """
+    """ STARK ECDSA signature of the transfer's message hash. It must verify for the body's
+    fields and `stark_key`, which a schema cannot say.
+     """
     expiration_timestamp: int | Unset = 4194303
     """ Expiry in HOURS since the Unix epoch, below 2^22 (it is packed into 22 bits of the
-    signed message; Reddio's docs say seconds, which cannot be signed). Default and SDK
-    convention: 4194303 (2^22-1).
+    signed message; Reddio's docs say seconds, which cannot be signed). It must be later
+    than the current hour, which a schema cannot say. Default and SDK convention:
+    4194303 (2^22-1).
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -85,8 +85,10 @@ def sync_detailed(
      The nonce the next signed transaction of this stark key must carry.
 
     Args:
-        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
-            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key): 0x-hex
+            without leading zeros,
+            non-zero and below 2^251 (the pattern says all three).
+             Example: 0x77a3b314db07c45076d11f62b6f9e748a39790441823307743cf00d6597ea43.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,8 +119,10 @@ def sync(
      The nonce the next signed transaction of this stark key must carry.
 
     Args:
-        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
-            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key): 0x-hex
+            without leading zeros,
+            non-zero and below 2^251 (the pattern says all three).
+             Example: 0x77a3b314db07c45076d11f62b6f9e748a39790441823307743cf00d6597ea43.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,8 +148,10 @@ async def asyncio_detailed(
      The nonce the next signed transaction of this stark key must carry.
 
     Args:
-        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
-            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key): 0x-hex
+            without leading zeros,
+            non-zero and below 2^251 (the pattern says all three).
+             Example: 0x77a3b314db07c45076d11f62b6f9e748a39790441823307743cf00d6597ea43.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,8 +180,10 @@ async def asyncio(
      The nonce the next signed transaction of this stark key must carry.
 
     Args:
-        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
-            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key): 0x-hex
+            without leading zeros,
+            non-zero and below 2^251 (the pattern says all three).
+             Example: 0x77a3b314db07c45076d11f62b6f9e748a39790441823307743cf00d6597ea43.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -90,8 +90,10 @@ def sync_detailed(
     `stark_keys`. Reddio's SDKs also pass a receiver's Ethereum address here as a "stark key".
 
     Args:
-        asset_id (str): A StarkEx asset id, 0x-hex, below 2^251 (mintable asset ids set bit 250).
-            Example: 0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e.
+        asset_id (str): A StarkEx asset id: 0x-hex without leading zeros, non-zero and below 2^251
+            (mintable
+            asset ids set bit 250; the others are below 2^250).
+             Example: 0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e.
         stark_keys (str):
 
     Raises:
@@ -126,8 +128,10 @@ def sync(
     `stark_keys`. Reddio's SDKs also pass a receiver's Ethereum address here as a "stark key".
 
     Args:
-        asset_id (str): A StarkEx asset id, 0x-hex, below 2^251 (mintable asset ids set bit 250).
-            Example: 0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e.
+        asset_id (str): A StarkEx asset id: 0x-hex without leading zeros, non-zero and below 2^251
+            (mintable
+            asset ids set bit 250; the others are below 2^250).
+             Example: 0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e.
         stark_keys (str):
 
     Raises:
@@ -157,8 +161,10 @@ async def asyncio_detailed(
     `stark_keys`. Reddio's SDKs also pass a receiver's Ethereum address here as a "stark key".
 
     Args:
-        asset_id (str): A StarkEx asset id, 0x-hex, below 2^251 (mintable asset ids set bit 250).
-            Example: 0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e.
+        asset_id (str): A StarkEx asset id: 0x-hex without leading zeros, non-zero and below 2^251
+            (mintable
+            asset ids set bit 250; the others are below 2^250).
+             Example: 0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e.
         stark_keys (str):
 
     Raises:
@@ -191,8 +197,10 @@ async def asyncio(
     `stark_keys`. Reddio's SDKs also pass a receiver's Ethereum address here as a "stark key".
 
     Args:
-        asset_id (str): A StarkEx asset id, 0x-hex, below 2^251 (mintable asset ids set bit 250).
-            Example: 0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e.
+        asset_id (str): A StarkEx asset id: 0x-hex without leading zeros, non-zero and below 2^251
+            (mintable
+            asset ids set bit 250; the others are below 2^250).
+             Example: 0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e.
         stark_keys (str):
 
     Raises:

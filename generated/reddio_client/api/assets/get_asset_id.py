@@ -100,7 +100,7 @@ def sync_detailed(
 
     Args:
         type_ (str):
-        contract_address (str): A token contract (an Ethereum address), or the word `ETH` for
+        contract_address (str): A token contract (an Ethereum address), or `ETH` (or `eth`) for
             ether. Example: 0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086.
         token_id (str | Unset):
         quantum (str | Unset):
@@ -143,7 +143,7 @@ def sync(
 
     Args:
         type_ (str):
-        contract_address (str): A token contract (an Ethereum address), or the word `ETH` for
+        contract_address (str): A token contract (an Ethereum address), or `ETH` (or `eth`) for
             ether. Example: 0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086.
         token_id (str | Unset):
         quantum (str | Unset):
@@ -181,7 +181,7 @@ async def asyncio_detailed(
 
     Args:
         type_ (str):
-        contract_address (str): A token contract (an Ethereum address), or the word `ETH` for
+        contract_address (str): A token contract (an Ethereum address), or `ETH` (or `eth`) for
             ether. Example: 0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086.
         token_id (str | Unset):
         quantum (str | Unset):
@@ -222,7 +222,7 @@ async def asyncio(
 
     Args:
         type_ (str):
-        contract_address (str): A token contract (an Ethereum address), or the word `ETH` for
+        contract_address (str): A token contract (an Ethereum address), or `ETH` (or `eth`) for
             ether. Example: 0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086.
         token_id (str | Unset):
         quantum (str | Unset):

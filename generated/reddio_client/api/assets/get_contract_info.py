@@ -7,12 +7,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.contract_info_envelope import ContractInfoEnvelope
 from ...models.envelope import Envelope
-from ...types import UNSET, Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    type_: str,
+    type_: str | Unset = UNSET,
     contract_address: str,
 ) -> dict[str, Any]:
 
@@ -81,7 +81,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    type_: str,
+    type_: str | Unset = UNSET,
     contract_address: str,
 ) -> Response[ContractInfoEnvelope | Envelope]:
     """Token contract information
@@ -91,8 +91,8 @@ def sync_detailed(
     `quantized = human * 10^decimals / quantum` (it must come out whole).
 
     Args:
-        type_ (str):
-        contract_address (str): A token contract (an Ethereum address), or the word `ETH` for
+        type_ (str | Unset):
+        contract_address (str): A token contract (an Ethereum address), or `ETH` (or `eth`) for
             ether. Example: 0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086.
 
     Raises:
@@ -118,7 +118,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    type_: str,
+    type_: str | Unset = UNSET,
     contract_address: str,
 ) -> ContractInfoEnvelope | Envelope | None:
     """Token contract information
@@ -128,8 +128,8 @@ def sync(
     `quantized = human * 10^decimals / quantum` (it must come out whole).
 
     Args:
-        type_ (str):
-        contract_address (str): A token contract (an Ethereum address), or the word `ETH` for
+        type_ (str | Unset):
+        contract_address (str): A token contract (an Ethereum address), or `ETH` (or `eth`) for
             ether. Example: 0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086.
 
     Raises:
@@ -150,7 +150,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    type_: str,
+    type_: str | Unset = UNSET,
     contract_address: str,
 ) -> Response[ContractInfoEnvelope | Envelope]:
     """Token contract information
@@ -160,8 +160,8 @@ async def asyncio_detailed(
     `quantized = human * 10^decimals / quantum` (it must come out whole).
 
     Args:
-        type_ (str):
-        contract_address (str): A token contract (an Ethereum address), or the word `ETH` for
+        type_ (str | Unset):
+        contract_address (str): A token contract (an Ethereum address), or `ETH` (or `eth`) for
             ether. Example: 0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086.
 
     Raises:
@@ -185,7 +185,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    type_: str,
+    type_: str | Unset = UNSET,
     contract_address: str,
 ) -> ContractInfoEnvelope | Envelope | None:
     """Token contract information
@@ -195,8 +195,8 @@ async def asyncio(
     `quantized = human * 10^decimals / quantum` (it must come out whole).
 
     Args:
-        type_ (str):
-        contract_address (str): A token contract (an Ethereum address), or the word `ETH` for
+        type_ (str | Unset):
+        contract_address (str): A token contract (an Ethereum address), or `ETH` (or `eth`) for
             ether. Example: 0x57f3560b6793dcc2cb274c39e8b8eba1dd18a086.
 
     Raises:

@@ -90,8 +90,10 @@ def sync_detailed(
     and the `sequence_id` the submission returned. An empty list means no such record.
 
     Args:
-        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
-            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key): 0x-hex
+            without leading zeros,
+            non-zero and below 2^251 (the pattern says all three).
+             Example: 0x77a3b314db07c45076d11f62b6f9e748a39790441823307743cf00d6597ea43.
         sequence_id (int):
 
     Raises:
@@ -126,8 +128,10 @@ def sync(
     and the `sequence_id` the submission returned. An empty list means no such record.
 
     Args:
-        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
-            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key): 0x-hex
+            without leading zeros,
+            non-zero and below 2^251 (the pattern says all three).
+             Example: 0x77a3b314db07c45076d11f62b6f9e748a39790441823307743cf00d6597ea43.
         sequence_id (int):
 
     Raises:
@@ -157,8 +161,10 @@ async def asyncio_detailed(
     and the `sequence_id` the submission returned. An empty list means no such record.
 
     Args:
-        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
-            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key): 0x-hex
+            without leading zeros,
+            non-zero and below 2^251 (the pattern says all three).
+             Example: 0x77a3b314db07c45076d11f62b6f9e748a39790441823307743cf00d6597ea43.
         sequence_id (int):
 
     Raises:
@@ -191,8 +197,10 @@ async def asyncio(
     and the `sequence_id` the submission returned. An empty list means no such record.
 
     Args:
-        stark_key (str): A stark key (the x coordinate of a STARK-curve public key), 0x-hex, below
-            2^251. Example: 0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0.
+        stark_key (str): A stark key (the x coordinate of a STARK-curve public key): 0x-hex
+            without leading zeros,
+            non-zero and below 2^251 (the pattern says all three).
+             Example: 0x77a3b314db07c45076d11f62b6f9e748a39790441823307743cf00d6597ea43.
         sequence_id (int):
 
     Raises:

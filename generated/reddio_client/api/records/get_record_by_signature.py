@@ -91,14 +91,16 @@ def sync_detailed(
     empty list (or `data: null`) means Reddio has no transaction with this signature.
 
     Args:
-        r (str): One half (r or s) of a STARK ECDSA signature, 0x-hex below the curve order
-            (2^251);
-            Reddio's SDKs send it without leading zeros.
-             Example: 0x4d3d7d0a9b8b2e6d4a2e4f8a70bb1ad0e04b2ee2b7bfb0f3c1c5e1a7f6b0d1c.
-        s (str): One half (r or s) of a STARK ECDSA signature, 0x-hex below the curve order
-            (2^251);
-            Reddio's SDKs send it without leading zeros.
-             Example: 0x4d3d7d0a9b8b2e6d4a2e4f8a70bb1ad0e04b2ee2b7bfb0f3c1c5e1a7f6b0d1c.
+        r (str): One half (r or s) of a STARK ECDSA signature: 0x-hex without leading zeros (as
+            Reddio's
+            SDKs send it), non-zero and below 2^251. (An s between 2^251 and the curve order, about
+            one signature in 2^55, is refused: StarkEx's verifiers need s below 2^251.)
+             Example: 0x31b060e6c34c4508cd3a1fa6e3e09788b62e693434c947d15d2369c1841cbe1.
+        s (str): One half (r or s) of a STARK ECDSA signature: 0x-hex without leading zeros (as
+            Reddio's
+            SDKs send it), non-zero and below 2^251. (An s between 2^251 and the curve order, about
+            one signature in 2^55, is refused: StarkEx's verifiers need s below 2^251.)
+             Example: 0x31b060e6c34c4508cd3a1fa6e3e09788b62e693434c947d15d2369c1841cbe1.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,14 +135,16 @@ def sync(
     empty list (or `data: null`) means Reddio has no transaction with this signature.
 
     Args:
-        r (str): One half (r or s) of a STARK ECDSA signature, 0x-hex below the curve order
-            (2^251);
-            Reddio's SDKs send it without leading zeros.
-             Example: 0x4d3d7d0a9b8b2e6d4a2e4f8a70bb1ad0e04b2ee2b7bfb0f3c1c5e1a7f6b0d1c.
-        s (str): One half (r or s) of a STARK ECDSA signature, 0x-hex below the curve order
-            (2^251);
-            Reddio's SDKs send it without leading zeros.
-             Example: 0x4d3d7d0a9b8b2e6d4a2e4f8a70bb1ad0e04b2ee2b7bfb0f3c1c5e1a7f6b0d1c.
+        r (str): One half (r or s) of a STARK ECDSA signature: 0x-hex without leading zeros (as
+            Reddio's
+            SDKs send it), non-zero and below 2^251. (An s between 2^251 and the curve order, about
+            one signature in 2^55, is refused: StarkEx's verifiers need s below 2^251.)
+             Example: 0x31b060e6c34c4508cd3a1fa6e3e09788b62e693434c947d15d2369c1841cbe1.
+        s (str): One half (r or s) of a STARK ECDSA signature: 0x-hex without leading zeros (as
+            Reddio's
+            SDKs send it), non-zero and below 2^251. (An s between 2^251 and the curve order, about
+            one signature in 2^55, is refused: StarkEx's verifiers need s below 2^251.)
+             Example: 0x31b060e6c34c4508cd3a1fa6e3e09788b62e693434c947d15d2369c1841cbe1.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,14 +174,16 @@ async def asyncio_detailed(
     empty list (or `data: null`) means Reddio has no transaction with this signature.
 
     Args:
-        r (str): One half (r or s) of a STARK ECDSA signature, 0x-hex below the curve order
-            (2^251);
-            Reddio's SDKs send it without leading zeros.
-             Example: 0x4d3d7d0a9b8b2e6d4a2e4f8a70bb1ad0e04b2ee2b7bfb0f3c1c5e1a7f6b0d1c.
-        s (str): One half (r or s) of a STARK ECDSA signature, 0x-hex below the curve order
-            (2^251);
-            Reddio's SDKs send it without leading zeros.
-             Example: 0x4d3d7d0a9b8b2e6d4a2e4f8a70bb1ad0e04b2ee2b7bfb0f3c1c5e1a7f6b0d1c.
+        r (str): One half (r or s) of a STARK ECDSA signature: 0x-hex without leading zeros (as
+            Reddio's
+            SDKs send it), non-zero and below 2^251. (An s between 2^251 and the curve order, about
+            one signature in 2^55, is refused: StarkEx's verifiers need s below 2^251.)
+             Example: 0x31b060e6c34c4508cd3a1fa6e3e09788b62e693434c947d15d2369c1841cbe1.
+        s (str): One half (r or s) of a STARK ECDSA signature: 0x-hex without leading zeros (as
+            Reddio's
+            SDKs send it), non-zero and below 2^251. (An s between 2^251 and the curve order, about
+            one signature in 2^55, is refused: StarkEx's verifiers need s below 2^251.)
+             Example: 0x31b060e6c34c4508cd3a1fa6e3e09788b62e693434c947d15d2369c1841cbe1.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,14 +216,16 @@ async def asyncio(
     empty list (or `data: null`) means Reddio has no transaction with this signature.
 
     Args:
-        r (str): One half (r or s) of a STARK ECDSA signature, 0x-hex below the curve order
-            (2^251);
-            Reddio's SDKs send it without leading zeros.
-             Example: 0x4d3d7d0a9b8b2e6d4a2e4f8a70bb1ad0e04b2ee2b7bfb0f3c1c5e1a7f6b0d1c.
-        s (str): One half (r or s) of a STARK ECDSA signature, 0x-hex below the curve order
-            (2^251);
-            Reddio's SDKs send it without leading zeros.
-             Example: 0x4d3d7d0a9b8b2e6d4a2e4f8a70bb1ad0e04b2ee2b7bfb0f3c1c5e1a7f6b0d1c.
+        r (str): One half (r or s) of a STARK ECDSA signature: 0x-hex without leading zeros (as
+            Reddio's
+            SDKs send it), non-zero and below 2^251. (An s between 2^251 and the curve order, about
+            one signature in 2^55, is refused: StarkEx's verifiers need s below 2^251.)
+             Example: 0x31b060e6c34c4508cd3a1fa6e3e09788b62e693434c947d15d2369c1841cbe1.
+        s (str): One half (r or s) of a STARK ECDSA signature: 0x-hex without leading zeros (as
+            Reddio's
+            SDKs send it), non-zero and below 2^251. (An s between 2^251 and the curve order, about
+            one signature in 2^55, is refused: StarkEx's verifiers need s below 2^251.)
+             Example: 0x31b060e6c34c4508cd3a1fa6e3e09788b62e693434c947d15d2369c1841cbe1.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

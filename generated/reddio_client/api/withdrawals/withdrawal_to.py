@@ -87,7 +87,13 @@ def sync_detailed(
     `w = 1; w = w<<31 | vault_id; w = w<<31 | receiver_vault_id; w = w<<63 | amount;
     w = w<<63 | 0; w = w<<31 | nonce; w = w<<22 | expiration_timestamp`, then
     `msg_hash = pedersen(pedersen(asset_id, int(receiver)), w)` and `(r, s)` is the STARK
-    ECDSA signature of `msg_hash`.
+    ECDSA signature of `msg_hash` (StarkWare's deterministic signing, as in its
+    `starkex-resources` and Reddio's SDKs). Every field is checked against its rules before
+    the signature is.
+
+    When `receiver` is an Ethereum address the record is a withdrawal (`record_type` 4):
+    once it reaches status 6 (AcceptedOnL1) the assets wait in the StarkEx contract (see
+    `GET /v1/starkex/contracts`) until claimed there.
 
     The nonce and signature make the request identifiable: if an answer is lost, look the
     signature up with `GET /v1/record/by/signature` before sending the very same body
@@ -128,7 +134,13 @@ def sync(
     `w = 1; w = w<<31 | vault_id; w = w<<31 | receiver_vault_id; w = w<<63 | amount;
     w = w<<63 | 0; w = w<<31 | nonce; w = w<<22 | expiration_timestamp`, then
     `msg_hash = pedersen(pedersen(asset_id, int(receiver)), w)` and `(r, s)` is the STARK
-    ECDSA signature of `msg_hash`.
+    ECDSA signature of `msg_hash` (StarkWare's deterministic signing, as in its
+    `starkex-resources` and Reddio's SDKs). Every field is checked against its rules before
+    the signature is.
+
+    When `receiver` is an Ethereum address the record is a withdrawal (`record_type` 4):
+    once it reaches status 6 (AcceptedOnL1) the assets wait in the StarkEx contract (see
+    `GET /v1/starkex/contracts`) until claimed there.
 
     The nonce and signature make the request identifiable: if an answer is lost, look the
     signature up with `GET /v1/record/by/signature` before sending the very same body
@@ -164,7 +176,13 @@ async def asyncio_detailed(
     `w = 1; w = w<<31 | vault_id; w = w<<31 | receiver_vault_id; w = w<<63 | amount;
     w = w<<63 | 0; w = w<<31 | nonce; w = w<<22 | expiration_timestamp`, then
     `msg_hash = pedersen(pedersen(asset_id, int(receiver)), w)` and `(r, s)` is the STARK
-    ECDSA signature of `msg_hash`.
+    ECDSA signature of `msg_hash` (StarkWare's deterministic signing, as in its
+    `starkex-resources` and Reddio's SDKs). Every field is checked against its rules before
+    the signature is.
+
+    When `receiver` is an Ethereum address the record is a withdrawal (`record_type` 4):
+    once it reaches status 6 (AcceptedOnL1) the assets wait in the StarkEx contract (see
+    `GET /v1/starkex/contracts`) until claimed there.
 
     The nonce and signature make the request identifiable: if an answer is lost, look the
     signature up with `GET /v1/record/by/signature` before sending the very same body
@@ -203,7 +221,13 @@ async def asyncio(
     `w = 1; w = w<<31 | vault_id; w = w<<31 | receiver_vault_id; w = w<<63 | amount;
     w = w<<63 | 0; w = w<<31 | nonce; w = w<<22 | expiration_timestamp`, then
     `msg_hash = pedersen(pedersen(asset_id, int(receiver)), w)` and `(r, s)` is the STARK
-    ECDSA signature of `msg_hash`.
+    ECDSA signature of `msg_hash` (StarkWare's deterministic signing, as in its
+    `starkex-resources` and Reddio's SDKs). Every field is checked against its rules before
+    the signature is.
+
+    When `receiver` is an Ethereum address the record is a withdrawal (`record_type` 4):
+    once it reaches status 6 (AcceptedOnL1) the assets wait in the StarkEx contract (see
+    `GET /v1/starkex/contracts`) until claimed there.
 
     The nonce and signature make the request identifiable: if an answer is lost, look the
     signature up with `GET /v1/record/by/signature` before sending the very same body

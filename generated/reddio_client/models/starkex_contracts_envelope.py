@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.starkex_contracts import StarkexContracts
+
+
+T = TypeVar("T", bound="StarkexContractsEnvelope")
+
+
+@_attrs_define
+class StarkexContractsEnvelope:
+    """Envelope whose `data` gives the StarkEx contract's address per network."""
+
+    status: str
+    """ `"OK"` on success; anything else (Reddio sends `"FAILED"`) is a failure. """
+    error: str | Unset | None = UNSET
+    """ Failure text; empty or null on success. """
+    error_code: int | Unset = UNSET
+    """ 0 (or absent) on success. Known failure codes (open list: Reddio's Java SDK knows
+    about 36, and new codes may appear): 2 AmountInvalid, 6 NoSuchAssetID,
+    8 InsufficientAvailable, 11 FailedToGenerateNonce, 13 DuplicateTransactionError,
+    16 FailedToGenerateVaultID, 18 StarkKeyInvalid, 19 InvalidParam, 25 NotSuchToken,
+    32 InvalidAPIKey, 34 InvalidSignature, 400 FailedToVerifyParams,
+    401 FailedToJSONUnmarshal, 500 SystemError. No code is tied to an HTTP status.
+     """
+    data: StarkexContracts | Unset | None = UNSET
+    """ The address of Reddio's StarkEx contract per layer-1 network. Reddio has published
+    mainnet `0xB62BcD40A24985f560b5a9745d478791d8F1945C`, Sepolia
+    `0x682173dd52A16EC51Cb65Bbd6DA1D3baCf831b45` and, for the deprecated Goerli testnet,
+    `0x8Eb82154f314EC687957CE1e9c1A5Dc3A3234DF9`.
+     """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.starkex_contracts import StarkexContracts
+
+        status = self.status
+
+        error: str | Unset | None
+        if isinstance(self.error, Unset):
+            error = UNSET
+        else:
+            error = self.error
+
+        error_code = self.error_code
+
+        data: dict[str, Any] | Unset | None
+        if isinstance(self.data, Unset):
+            data = UNSET
+        elif isinstance(self.data, StarkexContracts):
+            data = self.data.to_dict()
+        else:
+            data = self.data
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+            }
+        )
+        if error is not UNSET:
+            field_dict["error"] = error
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if data is not UNSET:
+            field_dict["data"] = data
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.starkex_contracts import StarkexContracts
+
+        d = dict(src_dict)
+        status = d.pop("status")
+
+        def _parse_error(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        error = _parse_error(d.pop("error", UNSET))
+
+        error_code = d.pop("error_code", UNSET)
+
+        def _parse_data(data: object) -> StarkexContracts | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_starkex_contracts_type_0 = StarkexContracts.from_dict(data)
+
+                return componentsschemas_starkex_contracts_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | StarkexContracts | Unset, data)
+
+        data = _parse_data(d.pop("data", UNSET))
+
+        starkex_contracts_envelope = cls(
+            status=status,
+            error=error,
+            error_code=error_code,
+            data=data,
+        )
+
+        starkex_contracts_envelope.additional_properties = d
+        return starkex_contracts_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
