@@ -55,7 +55,7 @@ class Sandbox:
                     f"the sandbox needs the [sandbox] extra ({exc.name} is missing): "
                     "pip install 'withdrawal-clients[sandbox]'"
                 ) from exc
-            self._app = build_app(self)
+            self._app = build_app(self.reddio, self.omnia, self.faults, self.clock, self.advance)
         return self._app
 
     def advance(self, seconds: float) -> None:
@@ -93,6 +93,9 @@ class Sandbox:
         import uvicorn
 
         sock = socket.create_server((host, port))  # bound here, so errors surface here
+        # Accepted connections inherit this: without it each small answer waits ~40 ms for the
+        # client's delayed ACK (Nagle), as the head and the body are written separately.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         # log_config=None: uvicorn logs through the standard logging tree, configured by the
         # application (or by pytest), minus the traces of responses dropped on purpose.
         config = uvicorn.Config(
