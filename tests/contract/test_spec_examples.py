@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from openapi_schema_validator import OAS30WriteValidator, oas30_format_checker
-from withdrawal_clients import starkex
+from withdrawal_clients import build_withdrawal_to, starkex
 from withdrawal_clients.sandbox import TEST_STARK_PRIVATE_KEY, StarkexContracts
 
 SPECS = Path(__file__).resolve().parents[2] / "openapi"
@@ -74,19 +74,24 @@ def withdrawal_to_example() -> dict[str, Any]:
 
 def test_the_withdrawalto_example_is_signed_over_its_own_fields() -> None:
     body = withdrawal_to_example()
-    message = starkex.get_transfer_msg_hash(
+    # Signing is deterministic: the package's signer, given the example's values and
+    # StarkWare's public test key, must produce the example exactly.
+    signed = build_withdrawal_to(
+        stark_private_key=TEST_STARK_PRIVATE_KEY,
+        contract_address=body["contract_address"],
+        asset_id=body["asset_id"],
         amount=int(body["amount"]),
         nonce=body["nonce"],
-        sender_vault_id=int(body["vault_id"]),
-        asset_id=int(body["asset_id"], 16),
-        receiver_vault_id=int(body["receiver_vault_id"]),
-        receiver=int(body["receiver"], 16),
+        vault_id=body["vault_id"],
+        receiver=body["receiver"],
+        receiver_vault_id=body["receiver_vault_id"],
+        token_id=body["token_id"],
         expiration_timestamp=body["expiration_timestamp"],
     )
-    r, s = (int(body["signature"][half], 16) for half in ("r", "s"))
-    assert starkex.verify(message, r, s, int(body["stark_key"], 16))
-    assert body["stark_key"] == hex(starkex.private_to_stark_key(TEST_STARK_PRIVATE_KEY))
-    assert not starkex.verify(message + 1, r, s, int(body["stark_key"], 16))
+    assert signed.to_dict() == body
+    key = int(body["stark_key"], 16)
+    assert starkex.verify(signed.msg_hash, signed.r, signed.s, key)
+    assert not starkex.verify(signed.msg_hash + 1, signed.r, signed.s, key)
 
 
 def test_the_rdd20_examples_agree_with_the_starkex_rules() -> None:
