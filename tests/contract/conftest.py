@@ -13,8 +13,6 @@ from withdrawal_clients.sandbox import Sandbox, SandboxConfig, ServedSandbox
 # pytest runs with --import-mode=importlib, which does not put test folders on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[ServedSandbox]:
