@@ -205,7 +205,9 @@ def test_unknown_paths_and_methods_answer_in_the_apis_own_shape(
 ) -> None:
     # Not through the spec checker: these paths and methods are not in the specs.
     with httpx.Client(base_url="http://sandbox.invalid", transport=sandbox.transport()) as raw:
-        assert refused(raw.request(method, path)) == expected
+        answer = raw.request(method, path)
+        assert refused(answer) == expected
+        assert ("allow" in answer.headers) == (answer.status_code == 405)
         elsewhere = raw.get("/elsewhere")
         assert (elsewhere.status_code, "error" in elsewhere.json()) == (404, True)
 

@@ -37,9 +37,9 @@ _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
 
-def _respond(reply: Reply) -> Response:
+def _respond(reply: Reply, headers: Mapping[str, str] | None = None) -> Response:
     status, body = reply
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class _NotJson(ValueError):
@@ -96,7 +96,8 @@ class _Api:
             return _respond(self.error(404, f"no such path: {relative!r}"))
         endpoint = methods.get(request.method)
         if endpoint is None:
-            return _respond(self.error(405, f"{request.method} is not allowed here"))
+            allow = {"allow": ", ".join(methods)}
+            return _respond(self.error(405, f"{request.method} is not allowed here"), allow)
         return await endpoint(request)
 
     def _with_parameter(self, request: Request, relative: str) -> Mapping[str, Endpoint] | None:
