@@ -21,7 +21,7 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: help install generate check-generated contracts check-contracts lint-specs docs lint \
-        typecheck pytest test bench build check demo sandbox clean
+        typecheck pytest test contract bench build check demo sandbox clean
 
 help:
 	@echo "make demo             run a complete withdrawal on both APIs against the local sandbox"
@@ -34,6 +34,7 @@ help:
 	@echo "make lint-specs       validate, lint (Spectral) and type-check a TypeScript client of both specs"
 	@echo "make docs             the documentation site (guides, API reference, both specs) in site/"
 	@echo "make lint / typecheck ruff / mypy --strict on overlays/"
+	@echo "make contract         Schemathesis and a TypeScript client against the sandbox (in pytest)"
 	@echo "make bench            crypto and client benchmarks (figures and ratios)"
 	@echo "make build            wheel and sdist in dist/, then import-check the wheel in a fresh venv"
 	@echo "make check            test + docs + build"
@@ -99,9 +100,14 @@ lint: $(VENV_STAMP)
 typecheck: $(VENV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(VENV_STAMP)
+# tests/contract runs Schemathesis and a TypeScript client built with the npm tools against
+# the served sandbox, so the Node tools are needed too.
+pytest: $(VENV_STAMP) $(NODE_STAMP)
 	# The fast backend is installed by make install: its tests must run, never skip.
 	WITHDRAWAL_CLIENTS_REQUIRE_FAST=1 $(BIN)/pytest -q
+
+contract: $(VENV_STAMP) $(NODE_STAMP)
+	$(BIN)/pytest -q -s tests/contract
 
 test: check-generated check-contracts lint-specs lint typecheck docs pytest
 

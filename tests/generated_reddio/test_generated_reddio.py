@@ -10,15 +10,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 from pytest_httpx import HTTPXMock
 from reddio_client import Client
 from reddio_client.api.accounts import get_nonce, get_vault_ids
 from reddio_client.api.assets import get_asset_id, get_contract_info
+from reddio_client.api.layer1 import get_starkex_contracts
 from reddio_client.api.records import get_record, get_record_by_signature, get_withdrawal_status
 from reddio_client.api.withdrawals import withdrawal, withdrawal_to
 from reddio_client.models import (
@@ -26,15 +29,18 @@ from reddio_client.models import (
     ContractInfoEnvelope,
     Envelope,
     NonceEnvelope,
+    RecordOrder,
     RecordsEnvelope,
     SequenceIdEnvelope,
     Signature,
+    StarkexContractsEnvelope,
     VaultIdsEnvelope,
     WithdrawalRequest,
     WithdrawalStatusEnvelope,
     WithdrawalToRequest,
 )
 
+SPEC = Path(__file__).resolve().parents[2] / "openapi" / "reddio.yaml"
 BASE = "https://api-dev.reddio.com"
 STARK_KEY = "0x6736f7449da3bf44bf0f7bdd6463818e1ef272641d43021e8bca17b32ec2df0"
 ETH_ASSET = "0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e"
@@ -124,7 +130,19 @@ def _check_records(parsed: Any) -> None:
 
 def _check_withdrawable(parsed: Any) -> None:
     (asset,) = parsed.data
-    assert (asset.asset_id, asset.amount, asset.type_) == (ETH_ASSET, "1000", "ERC20")
+    assert (asset.asset_id, asset.amount, asset.type_) == (ETH_ASSET, 1000, "ERC20")
+
+
+STARKEX_CONTRACTS = {
+    "mainnet": "0xB62BcD40A24985f560b5a9745d478791d8F1945C",
+    "testnet": "0x8Eb82154f314EC687957CE1e9c1A5Dc3A3234DF9",
+    "sepolia": "0x682173dd52A16EC51Cb65Bbd6DA1D3baCf831b45",
+}
+
+
+def _check_contracts(parsed: Any) -> None:
+    found = (parsed.data.mainnet, parsed.data.testnet, parsed.data.sepolia)
+    assert found == tuple(STARKEX_CONTRACTS.values())
 
 
 OPS = [
@@ -221,9 +239,18 @@ OPS = [
         "GET",
         "/v1/withdrawal/status",
         WithdrawalStatusEnvelope,
-        [{"asset_id": ETH_ASSET, "amount": "1000", "type": "ERC20", "symbol": "RDD20"}],
+        [{"asset_id": ETH_ASSET, "amount": 1000, "type": "ERC20", "symbol": "RDD20"}],
         _check_withdrawable,
         query={"stage": "withdrawarea", "ethaddress": RECEIVER},
+    ),
+    Op(
+        get_starkex_contracts,
+        {},
+        "GET",
+        "/v1/starkex/contracts",
+        StarkexContractsEnvelope,
+        STARKEX_CONTRACTS,
+        _check_contracts,
     ),
 ]
 OP_IDS = [op.name for op in OPS]
@@ -362,3 +389,49 @@ def test_undocumented_status_is_returned_unparsed(httpx_mock: HTTPXMock) -> None
     response = get_nonce.sync_detailed(client=client(), stark_key=STARK_KEY)
     assert (response.status_code, response.parsed) == (502, None)
     assert response.content == b"<html>Bad Gateway</html>"
+
+
+def test_every_operation_of_the_spec_is_exercised() -> None:
+    spec = yaml.safe_load(SPEC.read_text())
+    documented = {(m.upper(), path) for path, ops in spec["paths"].items() for m in ops}
+    assert {(op.method, op.path) for op in OPS} == documented
+
+
+@pytest.mark.parametrize("amount", [1000, "1000", 2**63 - 1])
+def test_withdrawable_amounts_arrive_as_numbers_or_strings(
+    amount: int | str, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=ok([{"asset_id": ETH_ASSET, "amount": amount}]))
+    parsed = get_withdrawal_status.sync_detailed(
+        client=client(), stage="withdrawarea", ethaddress=RECEIVER
+    ).parsed
+    assert isinstance(parsed, WithdrawalStatusEnvelope) and isinstance(parsed.data, list)
+    assert parsed.data[0].amount == amount
+
+
+def test_a_null_error_parses(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json={"status": "OK", "error": None, "data": {"nonce": 3}})
+    parsed = get_nonce.sync_detailed(client=client(), stark_key=STARK_KEY).parsed
+    assert isinstance(parsed, NonceEnvelope)
+    assert (parsed.error, parsed.data.nonce if parsed.data else None) == (None, 3)
+
+
+def test_contract_info_without_a_type_sends_none(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=ok({"quantum": 1, "decimals": 6}))
+    get_contract_info.sync_detailed(client=client(), contract_address=CONTRACT)
+    assert dict(httpx_mock.get_request().url.params) == {"contract_address": CONTRACT}
+
+
+@pytest.mark.parametrize("order", [{"price": "1.5", "direction": 0}, None])
+def test_records_carry_resp_and_order(order: Any, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=ok([{**RECORD, "resp": "ok", "order": order}]))
+    parsed = get_record.sync_detailed(client=client(), stark_key=STARK_KEY, sequence_id=1).parsed
+    assert isinstance(parsed, RecordsEnvelope) and isinstance(parsed.data, list)
+    record = parsed.data[0]
+    assert record.resp == "ok"
+    if order is None:
+        assert record.order is None
+    else:
+        assert isinstance(record.order, RecordOrder)
+        assert record.order.additional_properties == order
+    assert record.to_dict() == {**RECORD, "resp": "ok", "order": order}

@@ -66,16 +66,40 @@ def test_method_and_glob_decide_what_is_faulted(
     assert http.get(f"{WITHDRAWALS}/f-1", headers=omnia_headers).status_code == 200
 
 
-def test_latency_waits_before_answering(post: Any, sandbox: Sandbox, monkeypatch: Any) -> None:
-    slept: list[float] = []
+@pytest.mark.parametrize(("after_commit", "stored_while_waiting"), [(False, 0), (True, 1)])
+def test_latency_waits_before_running_or_after_committing(
+    post: Any, sandbox: Sandbox, monkeypatch: Any, after_commit: bool, stored_while_waiting: int
+) -> None:
+    slept: list[tuple[float, int]] = []
 
     async def fake_sleep(seconds: float) -> None:
-        slept.append(seconds)
+        slept.append((seconds, sandbox.omnia.withdrawal_count()))
 
     monkeypatch.setattr(faults_module.anyio, "sleep", fake_sleep)
-    sandbox.faults.add(Fault(WITHDRAWALS, latency=0.25))
-    assert post().status_code == 200
-    assert slept == [0.25]
+    sandbox.faults.add(Fault(WITHDRAWALS, latency=0.25, after_commit=after_commit))
+    response = post()
+    assert (response.status_code, response.json()["instructionId"]) == (200, "f-1")
+    assert slept == [(0.25, stored_while_waiting)]
+
+
+def test_an_error_after_commit_runs_the_request(post: Any, sandbox: Sandbox) -> None:
+    sandbox.faults.add(Fault(WITHDRAWALS, method="POST", status=502, after_commit=True))
+    response = post()
+    assert (response.status_code, response.headers["x-sandbox-fault"]) == (502, "status")
+    assert sandbox.omnia.withdrawal_count() == 1  # the gateway failed after the backend acted
+
+
+def test_a_late_answer_over_http_times_out_after_the_write(omnia_body: Any) -> None:
+    sandbox = Sandbox()
+    headers = {"Authorization": f"Bearer {sandbox.omnia_token}"}
+    sandbox.faults.add(Fault(WITHDRAWALS, method="POST", latency=0.5, after_commit=True))
+    with sandbox.serve() as served, httpx.Client(base_url=served.base_url) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            client.post(
+                WITHDRAWALS, json=omnia_body(instructionId="late"), headers=headers, timeout=0.1
+            )
+        assert sandbox.omnia.withdrawal_count() == 1
+        assert client.get(f"{WITHDRAWALS}/late", headers=headers, timeout=5).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -88,6 +112,13 @@ def test_latency_waits_before_answering(post: Any, sandbox: Sandbox, monkeypatch
         {"path": "/x", "colour": "red"},
         {"path": "/x", "method": 5},
         {"path": "/x", "status": "502"},
+        {"path": "/x", "status": True},
+        {"path": "/x", "latency": "1"},
+        {"path": "/x", "retry_after": {}},
+        {"path": "/x", "drop": "yes"},
+        {"path": "/x", "times": 1.5},
+        {"path": "/x", "after_commit": True},
+        {"path": "/x", "after_commit": 1, "drop": True},
         {"status": 502},
         ["/x"],
     ],

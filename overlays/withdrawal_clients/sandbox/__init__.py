@@ -1,9 +1,18 @@
 """A local emulator of the Reddio and Omnia withdrawal APIs (extra ``[sandbox]``).
 
 One ASGI application serves Reddio under ``/reddio`` and Omnia under ``/omnia/api``, with real
-STARK signature checks, in-memory state, a controllable clock and fault injection; every answer
-conforms to ``openapi/*.yaml``. Each new stark key starts funded with every seeded asset
-(ETH, an ERC20, an ERC721), so any key can withdraw at once.
+STARK signature checks, in-memory state, a controllable clock and fault injection. Each new
+stark key starts funded with every seeded asset (ETH, an ERC20, an ERC721), so any key can
+withdraw at once.
+
+Every request gets an answer that ``openapi/*.yaml`` documents, however malformed (Schemathesis
+checks this in the test suite). A request is judged in a fixed order: first the spec's field
+rules, then the rules the spec states in prose (a range, an expiry in the future), both answered
+400; only then the signature, and last what depends on state (duplicates, unknown assets,
+vaults, balances), answered 200 with ``status: FAILED`` (Reddio) or as Omnia documents.
+Failures carry ``data: null``. ``GET /v1/starkex/contracts`` answers
+``SandboxConfig.starkex_contracts`` (a :class:`StarkexContracts`; Reddio's published addresses
+by default).
 
 In-process::
 
@@ -25,6 +34,16 @@ Faults and time::
     sandbox.advance(3.0)                     # with a ManualClock
     sandbox.received("POST", "/reddio/v1/withdrawalto")
 
+A fault matches a method and a path glob, for its next ``times`` requests (``None``: until
+cleared). ``latency`` waits before the request runs; ``status`` answers with that error page
+instead of running it; ``drop`` runs it, so a write commits, then loses the answer. With
+``after_commit=True`` the request runs first and the fault applies to its answer: ``latency``
+holds the committed answer back (a client timing out sooner sees no answer for a write that is
+in), ``status`` replaces it (a gateway failing after the backend acted)::
+
+    sandbox.faults.add(Fault("/reddio/v1/withdrawalto", latency=5, after_commit=True))
+    sandbox.faults.add(Fault("/omnia/api/v2/withdrawals", status=504, after_commit=True))
+
 The same controls exist over HTTP: ``/_sandbox/faults`` (GET, POST a fault as JSON, DELETE)
 and ``/_sandbox/clock/advance`` (POST ``{"seconds": 3}``).
 
@@ -40,7 +59,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._clock import Clock, ManualClock, SystemClock
-    from ._config import DEFAULT_OMNIA_TOKEN, TEST_STARK_PRIVATE_KEY, SandboxConfig
+    from ._config import (
+        DEFAULT_OMNIA_TOKEN,
+        TEST_STARK_PRIVATE_KEY,
+        SandboxConfig,
+        StarkexContracts,
+    )
     from ._faults import Fault
     from ._omnia import eip712_signature_check, eip712_signer_of
     from ._sandbox import Sandbox, ServedSandbox
@@ -54,6 +78,7 @@ __all__ = [
     "Sandbox",
     "SandboxConfig",
     "ServedSandbox",
+    "StarkexContracts",
     "SystemClock",
     "eip712_signature_check",
     "eip712_signer_of",
@@ -64,6 +89,7 @@ _HOMES = {
     "ManualClock": "._clock",
     "SystemClock": "._clock",
     "SandboxConfig": "._config",
+    "StarkexContracts": "._config",
     "DEFAULT_OMNIA_TOKEN": "._config",
     "TEST_STARK_PRIVATE_KEY": "._config",
     "Fault": "._faults",

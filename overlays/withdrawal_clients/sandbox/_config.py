@@ -18,6 +18,30 @@ DEFAULT_OMNIA_TOKEN = "sandbox-token"
 #: Omnia's documented order sources; anything else is ORDER_SOURCE_NOT_FOUND.
 DEFAULT_ORDER_SOURCES = frozenset({"OFFCHAIN", "ETHEREUM", "OPTIMISM", "POLYGON", "LINEA"})
 
+
+_ADDRESS = attrs.validators.matches_re("0x[0-9a-fA-F]{40}")
+
+
+@attrs.frozen
+class StarkexContracts:
+    """What ``GET /v1/starkex/contracts`` answers: the StarkEx contract's address per layer-1
+    network. The defaults are the addresses Reddio published (mainnet, the deprecated Goerli
+    testnet, Sepolia); a sandbox with its own layer-1 contract sets its address here."""
+
+    mainnet: str = attrs.field(
+        default="0xB62BcD40A24985f560b5a9745d478791d8F1945C", validator=_ADDRESS
+    )
+    testnet: str = attrs.field(
+        default="0x8Eb82154f314EC687957CE1e9c1A5Dc3A3234DF9", validator=_ADDRESS
+    )
+    sepolia: str = attrs.field(
+        default="0x682173dd52A16EC51Cb65Bbd6DA1D3baCf831b45", validator=_ADDRESS
+    )
+
+    def to_json(self) -> dict[str, str]:
+        return attrs.asdict(self)
+
+
 #: Receives the posted Omnia body (a dict) and says whether its signature is acceptable.
 OmniaSignatureCheck = Callable[[Mapping[str, Any]], bool]
 
@@ -40,6 +64,7 @@ class SandboxConfig:
     omnia_tokens: frozenset[str] = frozenset({DEFAULT_OMNIA_TOKEN})
     omnia_order_sources: frozenset[str] = DEFAULT_ORDER_SOURCES
     omnia_signature_check: OmniaSignatureCheck | None = None
+    starkex_contracts: StarkexContracts = StarkexContracts()
 
     def __attrs_post_init__(self) -> None:
         reddio = (self.reddio_accepted_after, self.reddio_on_l2_after, self.reddio_on_l1_after)

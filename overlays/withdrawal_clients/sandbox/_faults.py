@@ -5,6 +5,10 @@ response is produced by running the request (so a write is committed), sending o
 response head, then raising :class:`httpx.RemoteProtocolError`: uvicorn then closes the
 connection mid-response, and in-process transports re-raise it, so a client sees a transport
 error either way, exactly like a connection that died after the server acted.
+
+With ``after_commit=True`` the request runs first and the fault applies to its answer: a
+latency holds the committed answer back (a client whose timeout is shorter sees no answer for a
+write that is in), a status replaces it (a gateway failing after the backend acted).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import collections
 import fnmatch
 import logging
+import math
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -47,9 +52,34 @@ def _upper(name: str) -> str:
     return name.upper()
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _check_status(_: Any, __: Any, status: int | None) -> None:
-    if status is not None and not 400 <= status <= 599:
+    if status is not None and (not _is_int(status) or not 400 <= status <= 599):
         raise ValueError("status: must be an HTTP error status (400-599)")
+
+
+def _check_latency(_: Any, __: Any, latency: float) -> None:
+    if not (_is_int(latency) or isinstance(latency, float)) or not 0 <= latency < math.inf:
+        raise ValueError("latency: must be a number of seconds >= 0")
+
+
+def _optional_int(name: str, minimum: int) -> Callable[[Any, Any, int | None], None]:
+    def check(_: Any, __: Any, value: int | None) -> None:
+        if value is not None and (not _is_int(value) or value < minimum):
+            raise ValueError(f"{name}: must be an integer >= {minimum}, or null")
+
+    return check
+
+
+def _flag(name: str) -> Callable[[Any, Any, bool], None]:
+    def check(_: Any, __: Any, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise ValueError(f"{name}: must be true or false")
+
+    return check
 
 
 @attrs.frozen
@@ -57,30 +87,38 @@ class Fault:
     """What to do to the next ``times`` requests matching ``method`` and ``path``.
 
     ``path`` is the full server path and may be a glob (``/omnia/api/v2/withdrawals/*``).
-    ``latency`` delays the request; ``status`` answers it with that error instead (an HTML page
-    for 5xx, a ``Retry-After`` header when ``retry_after`` is set) without running it;
-    ``drop`` runs it and then loses the response. ``times=None`` keeps the fault until cleared.
+    ``latency`` delays the request before it runs; ``status`` answers it with that error instead
+    (an HTML page for 5xx, a ``Retry-After`` header when ``retry_after`` is set) without running
+    it; ``drop`` runs it and then loses the response. ``after_commit=True`` runs the request
+    first, then applies ``latency`` and ``status`` to its answer. ``times=None`` keeps the fault
+    until cleared.
     """
 
-    path: str
+    path: str = attrs.field(validator=attrs.validators.instance_of(str))
     method: str = attrs.field(default="*", converter=_upper)
-    latency: float = attrs.field(default=0.0, validator=attrs.validators.ge(0))
+    latency: float = attrs.field(default=0.0, validator=_check_latency)
     status: int | None = attrs.field(default=None, validator=_check_status)
-    retry_after: int | None = None
-    drop: bool = False
-    times: int | None = 1
+    retry_after: int | None = attrs.field(default=None, validator=_optional_int("retry_after", 0))
+    drop: bool = attrs.field(default=False, validator=_flag("drop"))
+    times: int | None = attrs.field(default=1, validator=_optional_int("times", 1))
+    after_commit: bool = attrs.field(default=False, validator=_flag("after_commit"))
 
     def __attrs_post_init__(self) -> None:
         if self.drop and self.status is not None:
             raise ValueError("drop: a dropped response has no status; give one or the other")
-        if self.times is not None and self.times < 1:
-            raise ValueError("times: must be >= 1, or None for every request")
+        if self.after_commit and not (self.latency or self.status is not None or self.drop):
+            raise ValueError("after_commit: give a latency, a status or drop to apply after it")
 
     def matches(self, method: str, path: str) -> bool:
         return self.method in ("*", method.upper()) and fnmatch.fnmatchcase(path, self.path)
 
     def to_json(self) -> dict[str, Any]:
         return attrs.asdict(self)
+
+    @property
+    def runs_request(self) -> bool:
+        """Whether the request runs (and a write commits) before the fault applies."""
+        return self.after_commit or self.drop
 
     @classmethod
     def from_json(cls, data: Any) -> Fault:
@@ -156,12 +194,20 @@ class FaultMiddleware:
         if fault is None:
             await self.app(scope, receive, send)
             return
-        if fault.latency:
-            await anyio.sleep(fault.latency)
+        if fault.latency and not fault.after_commit:
+            await anyio.sleep(fault.latency)  # slow on the way in: nothing has run yet
+        answer = await self._run(scope, receive) if fault.runs_request else None
+        if fault.latency and fault.after_commit:
+            await anyio.sleep(fault.latency)  # committed; the answer is late
         if fault.status is not None:
             await self._answer_error(fault, send)
         elif fault.drop:
-            await self._run_and_drop(scope, receive, send)
+            if answer:
+                await send(answer[0])  # the head only: the body never comes
+            raise ResponseDropped("sandbox fault injection: response dropped")
+        elif answer is not None:
+            for message in answer:
+                await send(message)
         else:
             await self.app(scope, receive, send)
 
@@ -179,14 +225,12 @@ class FaultMiddleware:
         await send({"type": "http.response.start", "status": fault.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _run_and_drop(self, scope: Scope, receive: Receive, send: Send) -> None:
-        head: list[Message] = []
+    async def _run(self, scope: Scope, receive: Receive) -> list[Message]:
+        """Run the request (a write is committed here) and keep its answer's messages."""
+        answer: list[Message] = []
 
-        async def keep_head(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                head.append(message)
+        async def keep(message: Message) -> None:
+            answer.append(message)
 
-        await self.app(scope, receive, keep_head)  # the write is committed here
-        if head:
-            await send(head[0])
-        raise ResponseDropped("sandbox fault injection: response dropped")
+        await self.app(scope, receive, keep)
+        return answer

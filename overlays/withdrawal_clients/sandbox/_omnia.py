@@ -8,7 +8,6 @@ with a transaction id (or REJECTED at once when the configured signature check r
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections.abc import Mapping
 from decimal import Decimal
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _requests as requests
 from ._clock import Clock
 from ._config import OmniaSignatureCheck, SandboxConfig
 
@@ -25,12 +25,7 @@ if TYPE_CHECKING:
 Reply = tuple[int, dict[str, Any]]
 
 PENDING, COMPLETED, REJECTED = "PENDING", "COMPLETED", "REJECTED"
-MAX_INSTRUCTION_ID = 64
-# The request schema's patterns (openapi/omnia.yaml).
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
-_SIGNATURE = re.compile(r"0x([0-9a-fA-F]{2})+")
-_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
-_ORDER_SOURCE = re.compile(r"[A-Z][A-Z0-9_]*")
+CREATE = requests.OMNIA[("POST", "/v2/withdrawals")]
 
 
 def error(http_status: int, code: str, description: str) -> Reply:
@@ -65,6 +60,7 @@ class OmniaBook:
         return error(401, "INVALID_JWT_TOKEN", "missing, unknown or expired Bearer token")
 
     def get(self, instruction_id: str) -> Reply:
+        """The withdrawal recorded under ``instruction_id``; 404 for any other id."""
         with self._lock:
             withdrawal = self._withdrawals.get(instruction_id)
         if withdrawal is None:
@@ -72,18 +68,20 @@ class OmniaBook:
         return 200, self._json(withdrawal)
 
     def create(self, body: Any) -> Reply:
-        problem = _schema_problem(body)
-        if problem is not None:
-            return error(400, "INVALID_SCHEMA", problem)
+        """Checked in order: the spec's rules, then the idempotency key, then what a schema
+        cannot state (a served order source, a deadline in the future), then the signature."""
+        try:
+            body = requests.check_body(CREATE, body)
+        except requests.Invalid as exc:
+            return error(400, "INVALID_SCHEMA", str(exc))
         instruction_id = body["instructionId"]
         with self._lock:
             existing = self._withdrawals.get(instruction_id)
         if existing is not None:  # the idempotency key: never a second withdrawal
             return 200, self._json(existing)
         if body["orderSource"] not in self._config.omnia_order_sources:
-            return error(
-                400, "ORDER_SOURCE_NOT_FOUND", f"unknown orderSource {body['orderSource']!r}"
-            )
+            source = body["orderSource"]
+            return error(400, "ORDER_SOURCE_NOT_FOUND", f"orderSource: {source} is not served")
         if body["deadline"] <= self._clock.now() * 1000:
             return error(400, "INVALID_SCHEMA", "deadline: has passed (epoch milliseconds)")
         check = self._config.omnia_signature_check
@@ -112,39 +110,6 @@ def _transaction_id(body: Mapping[str, Any]) -> str:
     """A stable, plausible 32-byte transaction hash for a completed withdrawal."""
     digest = hashlib.sha256(f"{body['instructionId']}|{body['signature']}".encode())
     return "0x" + digest.hexdigest()
-
-
-def _schema_problem(body: Any) -> str | None:
-    """What is wrong with a POST body, or None (Omnia answers 400 INVALID_SCHEMA)."""
-    if not isinstance(body, dict):
-        return "body: must be a JSON object"
-    expected = {
-        "instructionId": str,
-        "orderSource": str,
-        "tokenAddress": str,
-        "amount": str,
-        "deadline": int,
-        "signature": str,
-    }
-    for name, kind in expected.items():
-        value = body.get(name)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            return f"{name}: required, must be a {'string' if kind is str else 'integer'}"
-    if not 0 < len(body["instructionId"]) <= MAX_INSTRUCTION_ID:
-        return f"instructionId: 1 to {MAX_INSTRUCTION_ID} characters"
-    if not _ORDER_SOURCE.fullmatch(body["orderSource"]):
-        return "orderSource: upper-case letters, digits and underscores"
-    if body["deadline"] < 0:
-        return "deadline: must be >= 0 (epoch milliseconds)"
-    if not _ADDRESS.fullmatch(body["tokenAddress"]):
-        return "tokenAddress: must be a 0x-prefixed 20-byte hex address"
-    if not _DECIMAL.fullmatch(body["amount"]):
-        return "amount: must be a plain decimal string"
-    if Decimal(body["amount"]) <= 0:
-        return "amount: must be positive"
-    if not _SIGNATURE.fullmatch(body["signature"]):
-        return "signature: must be a 0x-prefixed hex string"
-    return None
 
 
 def eip712_signer_of(body: Mapping[str, Any], layout: Eip712Layout) -> str | None:

@@ -1,25 +1,34 @@
 """Reddio's layer 2 as the sandbox keeps it: assets, balances, vaults, nonces, records.
 
-Pure logic, no HTTP: every public method takes parsed query/body values and returns
-``(http_status, envelope)``. Record statuses are computed from the clock when read, so
-time-driven transitions need no background task and follow a manual clock exactly.
+Pure logic, no HTTP: every endpoint takes the parsed query or body and returns
+``(http_status, envelope)``. A request is checked in a fixed order, so that the same
+malformed field always gets the same answer: first the spec's field rules
+(:mod:`._requests`), then the rules a schema cannot state (ranges, an expiry in the future),
+both answered 400; then the signature; then what depends on state (duplicates, assets, vaults,
+balances), answered 200 with ``status: FAILED``. Record statuses are computed from the clock
+when read, so time-driven transitions need no background task and follow a manual clock.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from .. import amounts, starkex
+from . import _requests as requests
 from ._clock import Clock
 from ._config import SandboxConfig
 
 Reply = tuple[int, dict[str, Any]]
+Query = Mapping[str, str]
+#: An endpoint of the ledger: the parsed query (GET) or body (POST) in, a reply out.
+Endpoint = Callable[["ReddioLedger", Any], Reply]
 
 # Reddio's error codes (an open list; these are the ones the sandbox produces).
 AMOUNT_INVALID = 2
@@ -30,30 +39,37 @@ STARK_KEY_INVALID = 18
 INVALID_PARAM = 19
 INVALID_SIGNATURE = 34
 FAILED_TO_JSON_UNMARSHAL = 401
+#: The code of a malformed field, when it is not 19 InvalidParam.
+_FIELD_CODES = {
+    "body": FAILED_TO_JSON_UNMARSHAL,
+    "stark_key": STARK_KEY_INVALID,
+    "amount": AMOUNT_INVALID,
+}
 
-# Record statuses and types (a withdrawalto is a transfer to the receiver's vault).
+# Record statuses and types (a withdrawalto to an Ethereum address is a withdraw).
 SUBMITTED, ACCEPTED, ACCEPTED_ON_L2, ACCEPTED_ON_L1 = 0, 1, 3, 6
 RECORD_TRANSFER, RECORD_WITHDRAW = 3, 4
 
-# Field ranges of a StarkEx transfer.
-VAULT_BOUND = NONCE_BOUND = 2**31
+# Ranges the specs' patterns bound only by length.
 AMOUNT_BOUND = 2**63
-EXPIRATION_BOUND = 2**22
-FIELD_BOUND = 2**251
+TOKEN_ID_BOUND = 2**256
+QUANTUM_BOUND = 2**128
 ETH_ADDRESS_BOUND = 2**160
-
-#: Malformed requests are answered with HTTP 400; other failures (a bad signature, a duplicate,
-#: a low balance) with HTTP 200 and ``status: FAILED``, both as the spec allows.
-MALFORMED_CODES = frozenset({STARK_KEY_INVALID, INVALID_PARAM, FAILED_TO_JSON_UNMARSHAL})
+DEFAULT_EXPIRATION = 2**22 - 1
 
 
 class Refused(Exception):
-    """A request Reddio would answer with ``status: FAILED``."""
+    """A request Reddio answers with ``status: FAILED``: HTTP 400 when it is malformed, else 200."""
 
-    def __init__(self, error_code: int, error: str) -> None:
+    def __init__(self, error_code: int, error: str, http_status: int = 200) -> None:
         self.error_code = error_code
         self.error = error
+        self.http_status = http_status
         super().__init__(error)
+
+
+def malformed(field: str, rule: str, code: int = INVALID_PARAM) -> Refused:
+    return Refused(code, f"{field}: {rule}", 400)
 
 
 def ok(data: Any) -> Reply:
@@ -61,13 +77,49 @@ def ok(data: Any) -> Reply:
 
 
 def failed(refusal: Refused) -> Reply:
-    """A failure envelope; ``data`` is left out (the spec allows absent or null)."""
-    http_status = 400 if refusal.error_code in MALFORMED_CODES else 200
-    return http_status, {
-        "status": "FAILED",
-        "error": refusal.error,
-        "error_code": refusal.error_code,
-    }
+    """A failure envelope, with ``data: null`` (Reddio's Python SDK reads ``data`` always)."""
+    body = {"status": "FAILED", "error": refusal.error, "error_code": refusal.error_code}
+    return refusal.http_status, {**body, "data": None}
+
+
+def _replies(endpoint: Endpoint) -> Endpoint:
+    """An endpoint whose refusals become failure envelopes."""
+
+    def answer(ledger: ReddioLedger, request: Any) -> Reply:
+        try:
+            return endpoint(ledger, request)
+        except Refused as refusal:
+            return failed(refusal)
+
+    return functools.update_wrapper(answer, endpoint)
+
+
+def _checked(method: str, path: str, values: Any) -> dict[str, Any]:
+    """The request's values once they keep the spec's rules for ``method path``."""
+    rules = requests.REDDIO[(method, path)]
+    try:
+        if method == "GET":
+            return requests.check_query(rules, values)
+        return requests.check_body(rules, values)
+    except requests.Invalid as exc:
+        code = _FIELD_CODES.get(exc.field, INVALID_PARAM)
+        raise malformed(exc.field, exc.rule, code) from None
+
+
+def _below(value: int, bound: int, field: str, code: int = INVALID_PARAM) -> int:
+    if value >= bound:
+        raise malformed(field, f"must be below 2^{bound.bit_length() - 1}", code)
+    return value
+
+
+def _amount(text: str) -> int:
+    return _below(int(text), AMOUNT_BOUND, "amount", AMOUNT_INVALID)
+
+
+def _token_number(text: str) -> str:
+    if text:
+        _below(int(text), TOKEN_ID_BOUND, "token_id")
+    return text
 
 
 @attrs.frozen
@@ -141,43 +193,6 @@ class L1Credit:
     asset_id: int
     token_id: str
     amount: int  # quantized
-
-
-def _parse_uint(value: Any, name: str, bound: int) -> int:
-    """A JSON integer or a decimal string, in [0, bound)."""
-    if isinstance(value, bool):
-        raise Refused(INVALID_PARAM, f"{name}: must be an integer")
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if not isinstance(value, int):
-        raise Refused(INVALID_PARAM, f"{name}: must be an integer or a decimal string")
-    if not 0 <= value < bound:
-        raise Refused(INVALID_PARAM, f"{name}: must be in [0, 2^{bound.bit_length() - 1})")
-    return value
-
-
-def _parse_hex(value: Any, name: str, bound: int, code: int = INVALID_PARAM) -> int:
-    """A 0x-prefixed hex string whose value is below ``bound``."""
-    text = value[2:] if isinstance(value, str) and value[:2].lower() == "0x" else None
-    if not text or not all(c in "0123456789abcdefABCDEF" for c in text):
-        raise Refused(code, f"{name}: must be a 0x-prefixed hex string")
-    number = int(text, 16)
-    if number >= bound:
-        raise Refused(code, f"{name}: must be below 2^{bound.bit_length() - 1}")
-    return number
-
-
-def _parse_stark_key(value: Any, name: str = "stark_key") -> int:
-    key = _parse_hex(value, name, FIELD_BOUND, STARK_KEY_INVALID)
-    if key == 0:
-        raise Refused(STARK_KEY_INVALID, f"{name}: must not be zero")
-    return key
-
-
-def _require(body: Mapping[str, Any], *names: str) -> None:
-    missing = [n for n in names if n not in body]
-    if missing:
-        raise Refused(INVALID_PARAM, f"missing field(s): {', '.join(missing)}")
 
 
 class ReddioLedger:
@@ -270,22 +285,20 @@ class ReddioLedger:
             return ACCEPTED_ON_L2
         return ACCEPTED if age >= config.reddio_accepted_after else SUBMITTED
 
-    def _asset(self, contract_address: Any, kind: str | None = None) -> Asset:
-        if not isinstance(contract_address, str):
-            raise Refused(INVALID_PARAM, "contract_address: must be a string")
+    def _asset(self, contract_address: str, kind: str | None = None) -> Asset:
         asset = self._assets.get(contract_address.lower())
         if asset is None or (kind is not None and kind.upper() != asset.kind):
             raise Refused(NO_SUCH_ASSET_ID, f"contract_address: unknown asset {contract_address}")
         return asset
 
     @staticmethod
-    def _token_id(asset: Asset, value: Any) -> str:
-        token_id = "" if value is None else value
-        if not isinstance(token_id, str):
-            raise Refused(INVALID_PARAM, "token_id: must be a string")
-        if asset.is_nft and not (token_id.isascii() and token_id.isdigit()):
-            raise Refused(INVALID_PARAM, "token_id: an ERC721 needs a decimal token id")
-        return token_id if asset.is_nft else ""
+    def _token_id(asset: Asset, token_id: str) -> str:
+        """The token id that counts for ``asset``: an NFT needs one, other kinds have none."""
+        if not asset.is_nft:
+            return ""
+        if not token_id:
+            raise Refused(INVALID_PARAM, "token_id: an ERC721 needs a token id")
+        return token_id
 
     def _record_json(self, record: Record) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -311,31 +324,25 @@ class ReddioLedger:
 
     # -- endpoints ------------------------------------------------------------------------------
 
-    def nonce(self, stark_key: Any) -> Reply:
-        try:
-            key = _parse_stark_key(stark_key)
-        except Refused as refusal:
-            return failed(refusal)
+    @_replies
+    def nonce(self, query: Query) -> Reply:
+        key = int(_checked("GET", "/v1/nonce", query)["stark_key"], 16)
         with self._lock:
             self._fund(key)
             return ok({"nonce": self._next_nonce(key)})
 
-    def vaults(self, asset_id: Any, stark_keys: Any) -> Reply:
-        try:
-            asset = _parse_hex(asset_id, "asset_id", FIELD_BOUND)
-            if not isinstance(stark_keys, str) or not stark_keys:
-                raise Refused(INVALID_PARAM, "stark_keys: give comma-separated 0x keys")
-            owners = [_parse_stark_key(k.strip(), "stark_keys") for k in stark_keys.split(",")]
-        except Refused as refusal:
-            return failed(refusal)
+    @_replies
+    def vaults(self, query: Query) -> Reply:
+        values = _checked("GET", "/v1/vaults", query)
+        asset = int(values["asset_id"], 16)
+        owners = [int(key, 16) for key in values["stark_keys"].split(",")]
         with self._lock:
             return ok({"vault_ids": [str(self._vault(owner, asset)) for owner in owners]})
 
-    def contract_info(self, kind: Any, contract_address: Any) -> Reply:
-        try:
-            asset = self._asset(contract_address, kind if isinstance(kind, str) else None)
-        except Refused as refusal:
-            return failed(refusal)
+    @_replies
+    def contract_info(self, query: Query) -> Reply:
+        values = _checked("GET", "/v1/contract_info", query)
+        asset = self._asset(values["contract_address"], values.get("type"))
         return ok(
             {
                 "contract_address": asset.contract_address,
@@ -351,47 +358,47 @@ class ReddioLedger:
             }
         )
 
-    def asset_id(self, kind: Any, contract_address: Any, token_id: Any, quantum: Any) -> Reply:
-        try:
-            asset = self._asset(contract_address, kind if isinstance(kind, str) else None)
-            token = self._token_id(asset, token_id or None)
-            if quantum not in (None, "") and _parse_uint(quantum, "quantum", 2**250) != (
-                asset.quantum
-            ):
-                raise Refused(NO_SUCH_ASSET_ID, "quantum: not the quantum of this asset")
-        except Refused as refusal:
-            return failed(refusal)
+    @_replies
+    def asset_id(self, query: Query) -> Reply:
+        values = _checked("GET", "/v1/assetid", query)
+        token_id = _token_number(values.get("token_id", ""))
+        quantum = values.get("quantum")
+        if quantum is not None:
+            _below(int(quantum), QUANTUM_BOUND, "quantum")
+        asset = self._asset(values["contract_address"], values["type"])
+        token = self._token_id(asset, token_id)
+        if quantum is not None and int(quantum) != asset.quantum:
+            raise Refused(NO_SUCH_ASSET_ID, "quantum: not the quantum of this asset")
         return ok({"asset_id": hex(asset.asset_id(token))})
 
-    def records(self, stark_key: Any, sequence_id: Any) -> Reply:
-        try:
-            key = _parse_stark_key(stark_key)
-            sequence = _parse_uint(sequence_id, "sequence_id", 2**63)
-        except Refused as refusal:
-            return failed(refusal)
+    @_replies
+    def starkex_contracts(self, query: Query) -> Reply:
+        _checked("GET", "/v1/starkex/contracts", query)
+        return ok(self._config.starkex_contracts.to_json())
+
+    @_replies
+    def records(self, query: Query) -> Reply:
+        values = _checked("GET", "/v1/record", query)
+        key, sequence = int(values["stark_key"], 16), values["sequence_id"]
         with self._lock:
             record = self._records.get(sequence)
             found = [] if record is None or record.stark_key != key else [record]
             return ok([self._record_json(r) for r in found])
 
-    def records_by_signature(self, r: Any, s: Any) -> Reply:
-        try:
-            wanted = (_parse_hex(r, "r", FIELD_BOUND), _parse_hex(s, "s", FIELD_BOUND))
-        except Refused as refusal:
-            return failed(refusal)
+    @_replies
+    def records_by_signature(self, query: Query) -> Reply:
+        values = _checked("GET", "/v1/record/by/signature", query)
+        wanted = (int(values["r"], 16), int(values["s"], 16))
         with self._lock:
             found = [x for x in self._records.values() if x.signature == wanted]
             return ok([self._record_json(x) for x in found])
 
-    def withdrawal_status(self, stage: Any, eth_address: Any) -> Reply:
-        try:
-            if stage != "withdrawarea":
-                raise Refused(INVALID_PARAM, "stage: only 'withdrawarea' is supported")
-            if not (isinstance(eth_address, str) and len(eth_address) == 42):
-                raise Refused(INVALID_PARAM, "ethaddress: must be 0x and 40 hex digits")
-            address = _parse_hex(eth_address, "ethaddress", ETH_ADDRESS_BOUND)
-        except Refused as refusal:
-            return failed(refusal)
+    @_replies
+    def withdrawal_status(self, query: Query) -> Reply:
+        values = _checked("GET", "/v1/withdrawal/status", query)
+        if values["stage"] != "withdrawarea":  # an open list: a stage the sandbox does not know
+            raise Refused(INVALID_PARAM, "stage: only 'withdrawarea' is supported here")
+        address = int(values["ethaddress"], 16)
         ready: dict[int, tuple[Asset, str, int]] = {}
         with self._lock:
             for record in self._records.values():
@@ -408,80 +415,61 @@ class ReddioLedger:
                 "asset_type": asset.asset_type(),
                 "display_value": asset.display(amount),
                 "symbol": asset.symbol,
-                "amount": str(amount),
+                "amount": amount,  # a JSON number, as Reddio sends it
             }
             for asset_id, (asset, token_id, amount) in ready.items()
         ]
         return ok([{k: v for k, v in item.items() if v is not None} for item in listed])
 
+    @_replies
     def withdrawal(self, body: Any) -> Reply:
         """The unsigned ``POST /v1/withdrawal``: debit ``amount`` (quantized) and record it."""
-        try:
-            if not isinstance(body, dict):
-                raise Refused(FAILED_TO_JSON_UNMARSHAL, "body: must be a JSON object")
-            _require(body, "contract_address", "token_id", "stark_key", "amount")
-            asset = self._asset(body["contract_address"])
-            token_id = self._token_id(asset, body["token_id"])
-            key = _parse_stark_key(body["stark_key"])
-            amount = _parse_uint(body["amount"], "amount", AMOUNT_BOUND)
-            if amount == 0:
-                raise Refused(AMOUNT_INVALID, "amount: must be positive")
-            with self._lock:
-                record = self._commit(key, asset, asset.asset_id(token_id), token_id, amount)
-        except Refused as refusal:
-            return failed(refusal)
+        body = _checked("POST", "/v1/withdrawal", body)
+        amount = _amount(body["amount"])
+        token_id = _token_number(body["token_id"])
+        key = int(body["stark_key"], 16)
+        asset = self._asset(body["contract_address"])
+        token = self._token_id(asset, token_id)
+        with self._lock:
+            record = self._commit(key, asset, asset.asset_id(token), token, amount)
         return ok({"sequence_id": record.sequence_id})
 
+    @_replies
     def withdrawal_to(self, body: Any) -> Reply:
         """The signed ``POST /v1/withdrawalto``: a StarkEx transfer to the receiver's vault."""
-        try:
-            if not isinstance(body, dict):
-                raise Refused(FAILED_TO_JSON_UNMARSHAL, "body: must be a JSON object")
-            _require(body, "contract_address", "asset_id", "stark_key", "amount", "nonce")
-            _require(body, "vault_id", "receiver", "receiver_vault_id", "signature")
-            fields = self._transfer_fields(body)
-            self._check_signature(fields)
-            with self._lock:
-                record = self._accept_transfer(body, fields)
-        except Refused as refusal:
-            return failed(refusal)
+        body = _checked("POST", "/v1/withdrawalto", body)
+        fields = self._transfer_fields(body)
+        self._check_signature(fields)
+        with self._lock:
+            record = self._accept_transfer(body, fields)
         return ok({"sequence_id": record.sequence_id})
 
     # -- withdrawalto, step by step --------------------------------------------------------------
 
-    def _transfer_fields(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        signature = body["signature"]
-        if not isinstance(signature, dict) or not {"r", "s"} <= signature.keys():
-            raise Refused(INVALID_PARAM, "signature: must be an object with r and s")
-        expiration = _parse_uint(
-            body.get("expiration_timestamp", EXPIRATION_BOUND - 1),
-            "expiration_timestamp",
-            EXPIRATION_BOUND,
-        )
+    def _transfer_fields(self, body: Mapping[str, Any]) -> dict[str, int]:
+        """The signed integers, once the rules a schema cannot state hold too."""
+        expiration: int = body.get("expiration_timestamp", DEFAULT_EXPIRATION)
         if expiration <= self._clock.now() // 3600:
-            raise Refused(INVALID_PARAM, "expiration_timestamp: has passed (hours since epoch)")
-        fields = {
-            "stark_key": _parse_stark_key(body["stark_key"]),
-            "asset_id": _parse_hex(body["asset_id"], "asset_id", 2**250 + 2**240),
-            "amount": _parse_uint(body["amount"], "amount", AMOUNT_BOUND),
-            "nonce": _parse_uint(body["nonce"], "nonce", NONCE_BOUND),
-            "vault_id": _parse_uint(body["vault_id"], "vault_id", VAULT_BOUND),
-            "receiver": _parse_hex(body["receiver"], "receiver", FIELD_BOUND),
-            "receiver_vault_id": _parse_uint(
-                body["receiver_vault_id"], "receiver_vault_id", VAULT_BOUND
-            ),
+            raise malformed("expiration_timestamp", "has passed (hours since the Unix epoch)")
+        receiver = int(body["receiver"], 16)
+        if receiver == 0:
+            raise malformed("receiver", "must not be zero")
+        _token_number(body["token_id"])
+        return {
+            "stark_key": int(body["stark_key"], 16),
+            "asset_id": int(body["asset_id"], 16),
+            "amount": _amount(body["amount"]),
+            "nonce": body["nonce"],
+            "vault_id": int(body["vault_id"]),
+            "receiver": receiver,
+            "receiver_vault_id": int(body["receiver_vault_id"]),
             "expiration_timestamp": expiration,
-            "r": _parse_hex(signature["r"], "signature.r", FIELD_BOUND),
-            "s": _parse_hex(signature["s"], "signature.s", FIELD_BOUND),
+            "r": int(body["signature"]["r"], 16),
+            "s": int(body["signature"]["s"], 16),
         }
-        if fields["amount"] == 0:
-            raise Refused(AMOUNT_INVALID, "amount: must be positive")
-        if fields["receiver"] == 0:
-            raise Refused(INVALID_PARAM, "receiver: must not be zero")
-        return fields
 
     @staticmethod
-    def _check_signature(fields: Mapping[str, Any]) -> None:
+    def _check_signature(fields: Mapping[str, int]) -> None:
         message = starkex.get_transfer_msg_hash(
             amount=fields["amount"],
             nonce=fields["nonce"],
@@ -498,7 +486,7 @@ class ReddioLedger:
         if not valid:
             raise Refused(INVALID_SIGNATURE, "signature: does not verify for these fields")
 
-    def _accept_transfer(self, body: Mapping[str, Any], fields: Mapping[str, Any]) -> Record:
+    def _accept_transfer(self, body: Mapping[str, Any], fields: Mapping[str, int]) -> Record:
         """Duplicate, asset, vault and balance checks, then the debit (lock held)."""
         key, asset_id = fields["stark_key"], fields["asset_id"]
         signature = (fields["r"], fields["s"])
@@ -507,7 +495,7 @@ class ReddioLedger:
         ):
             raise Refused(DUPLICATE_TRANSACTION, "duplicate transaction: nonce already used")
         asset = self._asset(body["contract_address"])
-        token_id = self._token_id(asset, body.get("token_id"))
+        token_id = self._token_id(asset, body["token_id"])
         if asset.asset_id(token_id) != asset_id:
             raise Refused(NO_SUCH_ASSET_ID, "asset_id: not the id of this contract and token")
         self._fund(key)
@@ -516,7 +504,8 @@ class ReddioLedger:
         if fields["receiver_vault_id"] != self._vault(fields["receiver"], asset_id):
             raise Refused(INVALID_PARAM, "receiver_vault_id: not the receiver's vault")
         record = self._commit(key, asset, asset_id, token_id, fields["amount"])
-        record.record_type = RECORD_TRANSFER
+        to_address = fields["receiver"] < ETH_ADDRESS_BOUND
+        record.record_type = RECORD_WITHDRAW if to_address else RECORD_TRANSFER
         record.receiver = str(body["receiver"]).lower()
         record.signature = signature
         self._nonces.setdefault(key, set()).add(fields["nonce"])

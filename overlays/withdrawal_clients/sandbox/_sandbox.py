@@ -58,7 +58,9 @@ class Sandbox:
                     f"the sandbox needs the [sandbox] extra ({exc.name} is missing): "
                     "pip install 'withdrawal-clients[sandbox]'"
                 ) from exc
-            self._app = build_app(self)
+            self._app = build_app(
+                self.reddio, self.omnia, self.faults, self.clock, self.advance, self.l1
+            )
         return self._app
 
     def advance(self, seconds: float) -> None:
@@ -97,8 +99,8 @@ class Sandbox:
         import uvicorn
 
         sock = socket.create_server((host, port))  # bound here, so errors surface here
-        # Accepted connections inherit it: without it, each answer written in two parts
-        # waits for the client's delayed ACK (40 ms a request on Linux).
+        # Accepted connections inherit this: without it each small answer waits ~40 ms for the
+        # client's delayed ACK (Nagle), as the head and the body are written separately.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         # log_config=None: uvicorn logs through the standard logging tree, configured by the
         # application (or by pytest), minus the traces of responses dropped on purpose.
