@@ -44,10 +44,6 @@ class UsageError(Exception):
     """Bad command-line input found after parsing (e.g. a missing environment variable)."""
 
 
-class MissingExtra(UsageError):
-    """A feature whose optional dependencies are not installed."""
-
-
 # --- output ------------------------------------------------------------------------------------
 
 
@@ -332,9 +328,7 @@ def cmd_omnia_wait(args: argparse.Namespace) -> int:
 
 def _need_sandbox_extra() -> None:
     if not all(importlib.util.find_spec(name) for name in ("starlette", "uvicorn")):
-        raise MissingExtra(
-            "the sandbox needs the [sandbox] extra: pip install 'withdrawal-clients[sandbox]'"
-        )
+        raise errors.MissingExtra("the sandbox", "sandbox")
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -380,7 +374,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _exit_code(exc: BaseException) -> tuple[int, str]:
     """The exit code for an error, and a one-line label for it."""
     checks: list[tuple[type[BaseException] | tuple[type[BaseException], ...], int, str]] = [
-        (MissingExtra, EXIT_INPUT, "missing extra"),
+        (errors.MissingExtra, EXIT_INPUT, "missing extra"),
         ((UsageError, errors.InvalidInput), EXIT_INPUT, "invalid input"),
         (errors.WithdrawalRejected, EXIT_FAILED, "withdrawal failed"),
         (errors.OutcomeUnknown, EXIT_UNKNOWN, "outcome unknown"),

@@ -85,6 +85,17 @@ class IdempotencyConflict(InvalidInput):
 MAX_BODY = 64 * 1024  # bytes of an answer's body an error keeps
 
 
+class MissingExtra(WithdrawalClientError, ImportError):
+    """A feature needs an optional extra that is not installed; ``extra`` names it."""
+
+    def __init__(self, feature: str, extra: str) -> None:
+        self.feature = feature
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the [{extra}] extra: pip install 'withdrawal-clients[{extra}]'"
+        )
+
+
 class ApiError(WithdrawalClientError):
     """The API answered, and the answer is a failure.
 

@@ -92,18 +92,19 @@ def test_a_lost_postgres_connection_is_replaced(postgres_url: str) -> None:
 def test_postgres_without_psycopg_says_what_to_install(tmp_path: Path) -> None:
     code = (
         "import sys; sys.modules['psycopg'] = None\n"
-        "from withdrawal_clients.errors import InvalidInput\n"
+        "from withdrawal_clients.errors import MissingExtra\n"
         "from withdrawal_clients.journal import Journal\n"
         "try:\n"
         "    Journal.open('postgresql://localhost/db')\n"
-        "except InvalidInput as exc:\n"
-        "    print(exc.field, exc.rule)\n"
+        "except MissingExtra as exc:\n"
+        "    print(exc.extra, exc)\n"
         f"Journal.open({str(tmp_path / 'j.db')!r}).close()\n"  # SQLite needs nothing more
         "print('sqlite ok')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == [
-        "journal PostgreSQL needs psycopg: pip install 'withdrawal-clients[postgres]'",
+        "postgres a PostgreSQL journal needs the [postgres] extra: "
+        "pip install 'withdrawal-clients[postgres]'",
         "sqlite ok",
     ]
 

@@ -12,7 +12,7 @@ from layer1_support import nonce, seeded, withdraw
 from web3 import Web3
 from withdrawal_clients import ReddioClient, cli
 from withdrawal_clients.layer1._cli import ETH_KEY_ENV
-from withdrawal_clients.sandbox import ServedSandbox
+from withdrawal_clients.sandbox import Fault, ServedSandbox
 from withdrawal_clients.sandbox._l1 import STARKEX_ADDRESS
 
 
@@ -67,8 +67,9 @@ def test_dry_run_then_claim_then_nothing_left(
 
     code, out, err = claim("--claim-log", log, "--json")
     assert code == 2
-    assert {c["status"] for c in json.loads(out)["claims"]} == {"nothing pending"}
-    assert "nothing pending on layer 1: already claimed" in err
+    report = json.loads(out)  # one JSON document under --json, the problem included
+    assert {c["status"] for c in report["claims"]} == {"nothing pending"}
+    assert "nothing pending on layer 1: already claimed" in report["problem"]
     assert nonce(web3, owner) == 2
 
 
@@ -87,8 +88,15 @@ def test_key_only_from_the_environment_and_contract_fallback(
     monkeypatch.setenv(ETH_KEY_ENV, "0xnot-a-key")
     code, out, err = claim()
     assert code == 2 and "not-a-key" not in out + err and ETH_KEY_ENV in err
-    # No address given and none from Reddio's API: the known Sepolia contract, said so.
+    # No address given: Reddio's GET /v1/starkex/contracts says which.
     monkeypatch.delenv(ETH_KEY_ENV)
+    code, out, err = claim(
+        "--dry-run", "--owner", owner.address, "--network", "sepolia", "--json", contract=False
+    )
+    assert code == 0, err
+    assert json.loads(out)["contract_from"] == "sepolia"
+    # And when Reddio's API does not answer: the known Sepolia contract, said so.
+    served.sandbox.faults.add(Fault("/reddio/v1/starkex/contracts", status=503, times=None))
     with caplog.at_level(logging.WARNING):
         code, out, err = claim(
             "--dry-run", "--owner", owner.address, "--network", "sepolia", "--json", contract=False

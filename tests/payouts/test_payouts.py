@@ -97,17 +97,25 @@ def test_a_batch_across_senders_with_faults_pays_every_row_exactly_once(
 
     report = run_payouts(rows, clients, concurrency=3, progress=lambda p: seen.append(p.finished))
 
-    assert report.counts == {"done": 240, "rejected": 0, "unknown": 0, "invalid": 0}
+    # Faults land where they land: a row that meets several in a row may end unknown (its
+    # outcome cannot be told). None is rejected, and running the file again settles them.
+    counts = report.counts
+    assert counts["done"] + counts["unknown"] == 240 and counts["rejected"] == 0
     assert seen == list(range(1, 241))  # one progress call per row, in order
+    assert served.sandbox.reddio.record_count() <= 240
+    again = run_payouts(rows, clients, concurrency=3)
+    assert again.counts == {"done": 240, "rejected": 0, "unknown": 0, "invalid": 0}
     assert served.sandbox.reddio.record_count() == 240  # the ledger, not the report
     by_sender = {client.stark_key: client for client in clients}
-    for outcome, row in zip(report.outcomes, rows, strict=True):
+    for outcome, row in zip(again.outcomes, rows, strict=True):
         assert outcome.id == row.id
         record = by_sender[row.get("sender")].get_record(int(outcome.reference or -1))
         assert Decimal(record.amount or 0) == Decimal(row.get("amount")) * 10**6  # quanta
-    report_again = run_payouts(rows, clients, concurrency=3)
-    assert all(o.resumed for o in report_again.outcomes)
-    assert [o.reference for o in report_again.outcomes] == [o.reference for o in report.outcomes]
+    done_first = {o.id: o.reference for o in report.outcomes if o.status == "done"}
+    assert all(o.resumed for o in again.outcomes if o.id in done_first)
+    assert all(done_first[o.id] == o.reference for o in again.outcomes if o.id in done_first)
+    third = run_payouts(rows, clients, concurrency=3)
+    assert [o.reference for o in third.outcomes] == [o.reference for o in again.outcomes]
     assert served.sandbox.reddio.record_count() == 240
     for client in clients:
         client.close()

@@ -378,3 +378,25 @@ def test_wait_for_record_refuses_bad_durations_unsent(field: str, value: object)
     client = ReddioClient("http://reddio.test", transport=httpx.MockTransport(no_request))
     with client, pytest.raises(errors.InvalidInput, match=field):
         client.wait_for_record(1, **{field: value})  # type: ignore[arg-type]
+
+
+def test_starkex_contracts_lists_the_layer_1_addresses() -> None:
+    from withdrawal_clients.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    with ReddioClient("http://sandbox/reddio", transport=sandbox.transport()) as client:
+        listed = client.starkex_contracts()
+    assert listed["mainnet"] == "0xB62BcD40A24985f560b5a9745d478791d8F1945C"
+    assert listed["sepolia"] == "0x682173dd52A16EC51Cb65Bbd6DA1D3baCf831b45"
+
+
+@pytest.mark.parametrize("address", ["0x12", "0xb62bcd40a24985f560b5a9745d478791d8F1945C", 5])
+def test_a_bad_starkex_contract_address_is_malformed(address: object) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=ok({"mainnet": address}))
+
+    with (
+        ReddioClient("http://r.test", transport=httpx.MockTransport(handler)) as client,
+        pytest.raises(errors.MalformedResponse),
+    ):
+        client.starkex_contracts()

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 import attrs
 
 from .. import errors
-from ..errors import InvalidInput
+from ..errors import InvalidInput, MissingExtra
 from . import _model as m
 from ._model import TABLE, Entry, JournalError, NonceTaken, State
 
@@ -86,10 +86,7 @@ class Journal(abc.ABC):
             try:
                 from ._postgres import PostgresJournal
             except ImportError:
-                raise InvalidInput(
-                    "journal",
-                    "PostgreSQL needs psycopg: pip install 'withdrawal-clients[postgres]'",
-                ) from None
+                raise MissingExtra("a PostgreSQL journal", "postgres") from None
             return PostgresJournal(target)
         from ._sqlite import SqliteJournal
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._core.secret import Secret
-from ..errors import InvalidInput, WithdrawalClientError
+from ..errors import InvalidInput, MissingExtra, WithdrawalClientError
 from ._addresses import StarkexContract, starkex_contract_for
 from ._calls import ClaimTarget
 from .claim import ClaimResult, L1Claimer, NothingToClaim, PlannedClaim
@@ -104,7 +104,7 @@ def run(
         import eth_account  # noqa: F401
         from web3 import Web3
     except ImportError:
-        raise InvalidInput("claim", "needs web3: pip install 'withdrawal-clients[l1]'") from None
+        raise MissingExtra("claiming on layer 1", "l1") from None
     key = _eth_key()
     if key is None and not args.dry_run:
         raise InvalidInput(ETH_KEY_ENV, "set it in the environment (it is never read from argv)")
@@ -137,14 +137,17 @@ def run(
         "starkex_contract": claimer.starkex_address,
         "contract_from": "known addresses (fallback)" if contract.fallback else contract.network,
     }
-    if args.json:
-        emit({**header, "claims": claims})
-    else:
-        for block in (header, *claims):
-            emit(block)
-            print()
+    problem = None
     if not claims and not args.dry_run:
-        raise InvalidInput("owner", "Reddio lists nothing withdrawable for this address")
-    if not args.dry_run and not any(c["status"] in ("claimed", "recovered") for c in claims):
-        raise InvalidInput("owner", "nothing pending on layer 1: already claimed, or not yet there")
+        problem = "Reddio lists nothing withdrawable for this address"
+    elif not args.dry_run and not any(c["status"] in ("claimed", "recovered") for c in claims):
+        problem = "nothing pending on layer 1: already claimed, or not yet there"
+    if args.json:  # one JSON document, the problem included
+        emit({**header, "claims": claims, **({"problem": problem} if problem else {})})
+        return 0 if problem is None else 2
+    for block in (header, *claims):
+        emit(block)
+        print()
+    if problem is not None:
+        raise InvalidInput("owner", problem)
     return 0

@@ -133,6 +133,13 @@ class ReddioClient(_Reddio, SyncClient):
         """Reddio's view of a token contract; ``quantum`` and ``decimals`` as ints."""
         return self._driver.run(self._plans.contract_info(contract_address, asset_type))
 
+    def starkex_contracts(self) -> dict[str, str]:
+        """The StarkEx contract's address on layer 1 per network ("mainnet", "testnet",
+        "sepolia") as Reddio lists it (``GET /v1/starkex/contracts``); a network it does not
+        list is absent. ``withdrawal_clients.layer1.starkex_contract_for`` falls back to the
+        known addresses when Reddio does not answer."""
+        return self._driver.run(self._plans.starkex_contracts())
+
     def asset_id_for(
         self, contract_address: str, asset_type: str, token_id: str | int | None = None
     ) -> int:
@@ -312,6 +319,10 @@ class AsyncReddioClient(_Reddio, AsyncClient):
     async def contract_info(self, contract_address: str, asset_type: str) -> ContractInfo:
         """Awaitable :meth:`ReddioClient.contract_info`."""
         return await self._driver.run(self._plans.contract_info(contract_address, asset_type))
+
+    async def starkex_contracts(self) -> dict[str, str]:
+        """Awaitable :meth:`ReddioClient.starkex_contracts`."""
+        return await self._driver.run(self._plans.starkex_contracts())
 
     async def asset_id_for(
         self, contract_address: str, asset_type: str, token_id: str | int | None = None

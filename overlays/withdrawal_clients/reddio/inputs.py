@@ -18,7 +18,7 @@ from .. import amounts, starkex
 from .._core import rules
 from .._core.rules import decimal_int
 from .._core.secret import Secret
-from ..errors import InvalidInput
+from ..errors import InvalidInput, MissingExtra
 from ..starkex import AssetKind
 
 __all__ = [
@@ -199,9 +199,7 @@ class StarkKeys:
             from eth_account import Account
             from eth_account.messages import encode_typed_data
         except ImportError:
-            raise ImportError(
-                "deriving from an Ethereum key needs withdrawal-clients[eth]"
-            ) from None
+            raise MissingExtra("deriving keys from an Ethereum key", "eth") from None
         key = eth_private_key.reveal() if isinstance(eth_private_key, Secret) else eth_private_key
         message = encode_typed_data(full_message=starkex.layer2_key_typed_data(chain_id))
         try:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from reddio_client.api.accounts import get_nonce, get_vault_ids
 from reddio_client.api.assets import get_contract_info
+from reddio_client.api.layer1 import get_starkex_contracts
 from reddio_client.api.records import get_record, get_record_by_signature, get_withdrawal_status
 from reddio_client.api.withdrawals import withdrawal, withdrawal_to
 from reddio_client.models import ContractInfo as ContractInfoModel
@@ -27,6 +28,7 @@ from reddio_client.models import (
     NonceEnvelope,
     RecordsEnvelope,
     SequenceIdEnvelope,
+    StarkexContractsEnvelope,
     VaultIdsEnvelope,
     WithdrawalRequest,
     WithdrawalStatusEnvelope,
@@ -35,12 +37,13 @@ from reddio_client.models import (
 from reddio_client.models import Nonce as NonceModel
 from reddio_client.models import Record as RecordModel
 from reddio_client.models import SequenceId as SequenceIdModel
+from reddio_client.models import StarkexContracts as StarkexContractsModel
 from reddio_client.models import VaultIds as VaultIdsModel
 from reddio_client.models import WithdrawableAsset as WithdrawableAssetModel
 from reddio_client.types import Unset
 
 from .. import errors, starkex
-from .._core import durable
+from .._core import durable, rules
 from .._core.answers import error_for_answer, read_json
 from .._core.durable import Recovery
 from .._core.secret import Secret
@@ -248,6 +251,25 @@ class ReddioPlans:
         if self._cache is not None:
             self._cache[cached] = info
         return info
+
+    def starkex_contracts(self) -> Plan[dict[str, str]]:
+        def convert(data: Any) -> dict[str, str]:
+            model = _expect(data, StarkexContractsModel)
+            listed = {net: getattr(model, net) for net in ("mainnet", "testnet", "sepolia")}
+            return {
+                net: rules.eth_address(address, net)  # InvalidInput here: a MalformedResponse
+                for net, address in listed.items()
+                if not isinstance(address, Unset) and address is not None
+            }
+
+        return (
+            yield from self._get(
+                "GET /v1/starkex/contracts",
+                get_starkex_contracts,
+                StarkexContractsEnvelope,
+                convert,
+            )
+        )
 
     def asset_id_for(
         self, contract_address: str, asset_type: str, token_id: str | int | None
