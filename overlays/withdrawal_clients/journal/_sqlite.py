@@ -51,13 +51,26 @@ class SqliteJournal(Journal):
                 self._path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
             )
             try:
-                conn.execute("PRAGMA journal_mode = WAL")
+                # Switching to WAL takes an exclusive lock that SQLite does not wait for: the
+                # processes opening one journal at once take turns here instead.
+                with self._opening():
+                    conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
             except BaseException:
                 conn.close()
                 raise
             self._conn = conn
         return self._conn
+
+    @contextlib.contextmanager
+    def _opening(self) -> Iterator[None]:
+        self._locks.mkdir(exist_ok=True)
+        fd = os.open(self._locks / "opening.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            _flock(fd, BUSY_SECONDS)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     @contextlib.contextmanager
     def _session(self, *, write: bool) -> Iterator[Execute]:
