@@ -4,6 +4,7 @@ PostgreSQL connections, missing psycopg; entries and errors cross process bounda
 from __future__ import annotations
 
 import pickle
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def test_a_missing_directory_or_a_file_that_is_no_database(tmp_path: Path) -> No
 
 def test_sqlite_lock_files_that_cannot_be_made(tmp_path: Path) -> None:
     with Journal.open(tmp_path / "journal.db") as journal:
+        shutil.rmtree(tmp_path / "journal.db.locks")  # made when the journal was opened
         (tmp_path / "journal.db.locks").write_text("a file where the lock folder goes")
         with pytest.raises(JournalError, match="lock"), journal.lock(API, SCOPE):
             pass

@@ -65,7 +65,7 @@ class SqliteJournal(Journal):
     @contextlib.contextmanager
     def _opening(self) -> Iterator[None]:
         self._locks.mkdir(exist_ok=True)
-        fd = os.open(self._locks / "opening.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        fd = os.open(self._locks / "opening", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         try:
             _flock(fd, BUSY_SECONDS)
             yield
