@@ -8,6 +8,7 @@ the answer before the call returns (``mark_done``/``mark_failed``).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -38,6 +39,25 @@ class Recovery:
     outcome: str
     result: Any = None
     error: str | None = None
+
+
+def idempotency_key(journal: Journal | None, given: object) -> str | None:
+    """The key a write is journaled under: required with a journal, refused without one."""
+    if journal is None:
+        if given is not None:
+            raise errors.InvalidInput(
+                "idempotency_key", "needs a journal: create the client with journal=..."
+            )
+        return None
+    if given is None:
+        raise errors.InvalidInput("idempotency_key", "is required when the client has a journal")
+    return check_key(given)
+
+
+def need(journal: Journal | None) -> Journal:
+    if journal is None:
+        raise errors.InvalidInput("journal", "is required: create the client with journal=...")
+    return journal
 
 
 def check_key(key: object) -> str:
@@ -106,3 +126,89 @@ def recover_hint(key: str) -> str:
         f"call recover() on a client with this journal, or call again with idempotency_key="
         f"{key!r}: the recorded request is looked up and re-sent only if the API does not know it"
     )
+
+
+def finish(
+    journal: Journal,
+    api: str,
+    key: str,
+    sending: Plan[T],
+    to_journal: Callable[[T], Mapping[str, Any]],
+    keep_open: Callable[[errors.WithdrawalClientError], bool] = lambda exc: False,
+) -> Plan[T]:
+    """Carry out the post of a recorded request, and record how it ended before returning:
+    done with its answer, failed when refused, left in flight (with the error noted) when the
+    outcome is unknown or the request never left. ``keep_open`` names refusals that are not
+    the entry's end (another writer's nonce: the caller signs again)."""
+    try:
+        result = yield from sending
+    except errors.OutcomeUnknown as exc:
+        yield from call(journal.note_error, api, key, str(exc)[:1000])
+        raise errors.OutcomeUnknown(
+            str(exc.args[0]).split("; ")[0],
+            how_to_check=recover_hint(key),
+            cause=exc.cause,
+            request_body=exc.request_body,
+        ) from exc
+    except errors.TransportError as exc:  # never reached the API: the same body may go again
+        yield from call(journal.note_error, api, key, str(exc)[:1000])
+        raise
+    except errors.WithdrawalClientError as exc:
+        if not keep_open(exc):
+            yield from call(journal.mark_failed, api, key, str(exc)[:1000])
+        raise
+    yield from call(journal.mark_done, api, key, to_journal(result))
+    return result
+
+
+def recover_entry(
+    entry: Entry,
+    post_recorded: Callable[[Entry], Plan[T]],
+    rebuild: Callable[[Mapping[str, Any]], T],
+) -> Plan[Recovery]:
+    """Settle one entry: what it already holds, or its recorded request posted again (looked
+    up first, so nothing is applied twice)."""
+    from ..journal import State
+
+    if entry.state == State.DONE and entry.result is not None:
+        return Recovery(entry.key, "done", rebuild(entry.result))
+    if entry.state == State.FAILED:
+        return Recovery(entry.key, "failed", error=entry.error)
+    if entry.state == State.PENDING:
+        return Recovery(entry.key, "not_sent", error="nothing was sent")
+    try:
+        result = yield from post_recorded(entry)
+    except errors.OutcomeUnknown as exc:
+        return Recovery(entry.key, "unknown", error=str(exc))
+    except errors.WithdrawalClientError as exc:
+        return Recovery(entry.key, "failed", error=str(exc))
+    return Recovery(entry.key, "done", result)
+
+
+def recover_all(
+    journal: Journal,
+    api: str,
+    scope: str,
+    lock_scope: Callable[[str], str],
+    post_recorded: Callable[[Entry], Plan[T]],
+    rebuild: Callable[[Mapping[str, Any]], T],
+) -> Plan[list[Recovery]]:
+    """Settle every entry of (api, scope) a crash left in flight, each under its lock."""
+    from ..journal import State
+
+    in_flight = [State.PENDING, State.SENDING]
+    entries = yield from call(
+        functools.partial(journal.entries, api=api, scope=scope, states=in_flight)
+    )
+
+    def settle(key: str) -> Plan[Recovery]:
+        entry = yield from call(journal.get, api, key)
+        assert entry is not None
+        return (yield from recover_entry(entry, post_recorded, rebuild))
+
+    outcomes = []
+    for entry in entries:
+        outcomes.append(
+            (yield from holding(journal, api, lock_scope(entry.key), settle(entry.key)))
+        )
+    return outcomes

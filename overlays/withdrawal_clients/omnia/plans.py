@@ -3,7 +3,6 @@ written once for both clients (see :mod:`withdrawal_clients._core`)."""
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -172,9 +171,8 @@ class OmniaPlans:
             done = durable.settled(entry, _withdrawal_from_journal)
             if done is not None:
                 return done
-            scope = f"{self.scope} {key}"
             sending = self._send_journaled(key, withdrawal, signature, signer)
-            return (yield from durable.holding(journal, API, scope, sending))
+            return (yield from durable.holding(journal, API, f"{self.scope} {key}", sending))
         signature = yield from self._signature(withdrawal, signature, signer)
         return (yield from self.post(withdrawal, signature))
 
@@ -191,26 +189,15 @@ class OmniaPlans:
     # --- the journal ---
 
     def _idempotency_key(self, given: object, instruction_id: object) -> str | None:
-        if self.journal is None:
-            if given is not None:
-                raise errors.InvalidInput(
-                    "idempotency_key", "needs a journal: create the client with journal=..."
-                )
-            return None
-        if given is None:
-            raise errors.InvalidInput(
-                "idempotency_key", "is required when the client has a journal"
-            )
-        if instruction_id is not None:
+        key = durable.idempotency_key(self.journal, given)
+        if key is not None and instruction_id is not None:
             raise errors.InvalidInput(
                 "instruction_id", "is derived from idempotency_key when there is a journal"
             )
-        return durable.check_key(given)
+        return key
 
     def _need_journal(self) -> Journal:
-        if self.journal is None:
-            raise errors.InvalidInput("journal", "is required: create the client with journal=...")
-        return self.journal
+        return durable.need(self.journal)
 
     def _send_journaled(
         self,
@@ -238,64 +225,26 @@ class OmniaPlans:
 
     def _post_recorded(self, entry: Entry, *, sent_before: bool = False) -> Plan[Withdrawal]:
         """Post the request an entry recorded; record how it ended before returning."""
-        journal = self._need_journal()
         assert entry.request is not None
         body = dict(entry.request)
-        withdrawal = _to_sign_from_body(body)
-        try:
-            found = yield from self.post(withdrawal, body["signature"], sent_before=sent_before)
-        except errors.OutcomeUnknown as exc:
-            yield from durable.call(journal.note_error, API, entry.key, str(exc)[:1000])
-            raise errors.OutcomeUnknown(
-                str(exc.args[0]).split("; ")[0],
-                how_to_check=durable.recover_hint(entry.key),
-                cause=exc.cause,
-                request_body=exc.request_body,
-            ) from exc
-        except errors.TransportError as exc:  # never reached Omnia: the same body may go again
-            yield from durable.call(journal.note_error, API, entry.key, str(exc)[:1000])
-            raise
-        except errors.WithdrawalClientError as exc:
-            yield from durable.call(journal.mark_failed, API, entry.key, str(exc)[:1000])
-            raise
-        yield from durable.call(journal.mark_done, API, entry.key, _withdrawal_to_journal(found))
-        return found
-
-    def recover(self) -> Plan[list[Recovery]]:
-        from ..journal import State
-
-        journal = self._need_journal()
-        entries = yield from durable.call(
-            functools.partial(
-                journal.entries, api=API, scope=self.scope, states=[State.PENDING, State.SENDING]
+        sending = self.post(_to_sign_from_body(body), body["signature"], sent_before=sent_before)
+        return (
+            yield from durable.finish(
+                self._need_journal(), API, entry.key, sending, _withdrawal_to_journal
             )
         )
-        outcomes = []
-        for entry in entries:
-            scope = f"{self.scope} {entry.key}"
-            outcome = yield from durable.holding(journal, API, scope, self._recover_key(entry.key))
-            outcomes.append(outcome)
-        return outcomes
 
-    def _recover_key(self, key: str) -> Plan[Recovery]:
-        from ..journal import State
-
-        journal = self._need_journal()
-        entry = yield from durable.call(journal.get, API, key)
-        assert entry is not None
-        if entry.state == State.DONE and entry.result is not None:
-            return Recovery(key, "done", _withdrawal_from_journal(entry.result))
-        if entry.state == State.FAILED:
-            return Recovery(key, "failed", error=entry.error)
-        if entry.state == State.PENDING:
-            return Recovery(key, "not_sent", error="nothing was sent")
-        try:
-            found = yield from self._post_recorded(entry, sent_before=True)
-        except errors.OutcomeUnknown as exc:
-            return Recovery(key, "unknown", error=str(exc))
-        except errors.WithdrawalClientError as exc:
-            return Recovery(key, "failed", error=str(exc))
-        return Recovery(key, "done", found)
+    def recover(self) -> Plan[list[Recovery]]:
+        return (
+            yield from durable.recover_all(
+                self._need_journal(),
+                API,
+                self.scope,
+                lambda key: f"{self.scope} {key}",  # each Omnia key is its own writer
+                lambda entry: self._post_recorded(entry, sent_before=True),
+                _withdrawal_from_journal,
+            )
+        )
 
     def post(
         self, withdrawal: WithdrawalToSign, signature: str, *, sent_before: bool = False

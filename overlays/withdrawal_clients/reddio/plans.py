@@ -416,7 +416,7 @@ class ReddioPlans:
         quantized: bool,
         idempotency_key: str | None = None,
     ) -> Plan[WithdrawalResult]:
-        key = self._idempotency_key(idempotency_key)
+        key = durable.idempotency_key(self.journal, idempotency_key)
         keys = self._signing_keys()
         address = check.contract(contract_address)
         kind = self._kind_for(asset_type, address)
@@ -557,19 +557,6 @@ class ReddioPlans:
 
     # --- the journal ---
 
-    def _idempotency_key(self, given: object) -> str | None:
-        if self.journal is None:
-            if given is not None:
-                raise errors.InvalidInput(
-                    "idempotency_key", "needs a journal: create the client with journal=..."
-                )
-            return None
-        if given is None:
-            raise errors.InvalidInput(
-                "idempotency_key", "is required when the client has a journal"
-            )
-        return durable.check_key(given)
-
     def _durable_withdraw_to(
         self,
         key: str,
@@ -643,31 +630,21 @@ class ReddioPlans:
         self, entry: Entry, *, sent_before: bool = False, fetched_nonce: bool = False
     ) -> Plan[WithdrawalResult]:
         """Post the body an entry recorded, and record how it ended before returning."""
-        journal = self._need_journal()
         assert entry.request is not None
-        signed = _signed_from_journal(entry.request)
-        try:
-            result = yield from self._submit(
-                signed, fetched_nonce=fetched_nonce, sent_before=sent_before
+        sending = self._submit(
+            _signed_from_journal(entry.request),
+            fetched_nonce=fetched_nonce,
+            sent_before=sent_before,
+        )
+
+        def taken(exc: errors.WithdrawalClientError) -> bool:  # not ours: sign again
+            return fetched_nonce and getattr(exc, "code", None) == DUPLICATE_TRANSACTION
+
+        return (
+            yield from durable.finish(
+                durable.need(self.journal), API, entry.key, sending, _result_to_journal, taken
             )
-        except errors.OutcomeUnknown as exc:
-            yield from durable.call(journal.note_error, API, entry.key, str(exc)[:1000])
-            raise errors.OutcomeUnknown(
-                str(exc.args[0]).split("; ")[0],
-                how_to_check=durable.recover_hint(entry.key),
-                cause=exc.cause,
-                request_body=exc.request_body,
-            ) from exc
-        except (errors.WithdrawalRejected, errors.ApiError) as exc:
-            if fetched_nonce and getattr(exc, "code", None) == DUPLICATE_TRANSACTION:
-                raise  # not ours: the caller signs again with a fresh nonce
-            yield from durable.call(journal.mark_failed, API, entry.key, str(exc)[:1000])
-            raise
-        except errors.TransportError as exc:  # never reached Reddio: the same body may go again
-            yield from durable.call(journal.note_error, API, entry.key, str(exc)[:1000])
-            raise
-        yield from durable.call(journal.mark_done, API, entry.key, _result_to_journal(result))
-        return result
+        )
 
     def _settle_others(self, sender: str, key: str) -> Plan[None]:
         """Settle this sender's other entries that a crash left with a recorded body, so that
@@ -680,51 +657,26 @@ class ReddioPlans:
         )
         for other in entries:
             if other.key != key:
-                yield from self._recover_one(other)
+                yield from durable.recover_entry(other, self._recorded, _result_from_journal)
 
     def recover(self) -> Plan[list[Recovery]]:
-        from ..journal import State
-
-        journal = self._need_journal()
         sender = self._signing_keys().stark_key
-        entries = yield from durable.call(
-            functools.partial(
-                journal.entries, api=API, scope=sender, states=[State.PENDING, State.SENDING]
+        return (
+            yield from durable.recover_all(
+                durable.need(self.journal),
+                API,
+                sender,
+                lambda key: sender,  # one sender's entries are settled in turn
+                self._recorded,
+                _result_from_journal,
             )
         )
-        outcomes = []
-        for entry in entries:
-            outcome = yield from durable.holding(journal, API, sender, self._recover_key(entry.key))
-            outcomes.append(outcome)
-        return outcomes
 
-    def _recover_key(self, key: str) -> Plan[Recovery]:
-        journal = self._need_journal()
-        entry = yield from durable.call(journal.get, API, key)
-        assert entry is not None
-        return (yield from self._recover_one(entry))
-
-    def _recover_one(self, entry: Entry) -> Plan[Recovery]:
-        from ..journal import State
-
-        if entry.state == State.DONE and entry.result is not None:
-            return Recovery(entry.key, "done", _result_from_journal(entry.result))
-        if entry.state == State.FAILED:
-            return Recovery(entry.key, "failed", error=entry.error)
-        if entry.state == State.PENDING:
-            return Recovery(entry.key, "not_sent", error="nothing was sent")
-        try:
-            result = yield from self._post_recorded(entry, sent_before=True)
-        except errors.OutcomeUnknown as exc:
-            return Recovery(entry.key, "unknown", error=str(exc))
-        except errors.WithdrawalClientError as exc:
-            return Recovery(entry.key, "failed", error=str(exc))
-        return Recovery(entry.key, "done", result)
+    def _recorded(self, entry: Entry) -> Plan[WithdrawalResult]:
+        return self._post_recorded(entry, sent_before=True)
 
     def _need_journal(self) -> Journal:
-        if self.journal is None:
-            raise errors.InvalidInput("journal", "is required: create the client with journal=...")
-        return self.journal
+        return durable.need(self.journal)
 
     # --- helpers ---
 
