@@ -49,11 +49,13 @@ class Request:
 
 @attrs.frozen
 class Answer:
-    """An HTTP answer, whatever its status."""
+    """An HTTP answer, whatever its status. ``complete`` is False when the body was too large
+    to keep: ``content`` is then only its start (and never read as JSON)."""
 
     status_code: int
     headers: httpx.Headers
     content: bytes
+    complete: bool = True
 
 
 @attrs.frozen
@@ -73,6 +75,13 @@ class Sleep:
 
 
 @attrs.frozen
+class Extend:
+    """Give the current call ``seconds`` more than its deadline: a wait's own budget."""
+
+    seconds: float
+
+
+@attrs.frozen
 class Exclusive:
     """Run ``plan`` while holding the client's lock for ``scope``; the answer is its result."""
 
@@ -86,10 +95,12 @@ class Invoke:
 
     ``blocking`` calls (the journal) run in a worker thread under an async client, so they do
     not stall its event loop. Otherwise an awaitable result (an async signer) is awaited by the
-    async client and refused by the sync one, naming ``field``.
+    async client and refused by the sync one, naming ``field``. A ``foreign`` callable is the
+    caller's (a signer): an exception of its own is reported as InvalidInput naming ``field``.
     """
 
     function: Callable[..., Any]
     args: tuple[Any, ...] = ()
     blocking: bool = False
     field: str = "callable"
+    foreign: bool = False

@@ -21,8 +21,8 @@ import httpx
 
 from .. import errors
 from .._core.driver import AsyncClient, AsyncDriver, SyncClient, SyncDriver
-from .._core.secret import Secret
-from .._core.transport import base_url_for, open_http
+from .._core.secret import Secret, conceal
+from .._core.transport import base_url_for
 from .auth import BearerAuth, TokenProvider
 from .inputs import default_url
 from .plans import Amount, Deadline, OmniaPlans
@@ -63,7 +63,11 @@ class OmniaClient(_Omnia, SyncClient):
     Omnia answers 401 ``INVALID_JWT_TOKEN``. ``base_url`` wins over ``environment`` ("demo" or
     "production"). ``transport`` or ``http_client`` replace the HTTP layer; a given
     ``http_client`` is used as given and must not carry its own ``auth``: the token is added
-    to this client's requests only. ``sleep`` and ``clock`` (monotonic seconds) exist for tests.
+    to this client's requests only. ``timeout`` bounds each network wait (default 30 s,
+    connect 5 s); ``call_timeout`` bounds each method call as a whole, retries, pauses and slow
+    answers included (default: ``(max_retries + 1) x timeout`` plus the backoff pauses; a
+    wait_for_withdrawal adds its own ``timeout``). ``sleep`` and ``clock`` (monotonic seconds)
+    exist for tests.
     """
 
     def __init__(
@@ -75,25 +79,27 @@ class OmniaClient(_Omnia, SyncClient):
         token_provider: Callable[[], str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        call_timeout: float | timedelta | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
+        secret = conceal(token)  # first: no frame below may hold the raw token
+        del token
         self._plans = _plans(max_retries, clock)
-        auth = BearerAuth(token, token_provider)
+        auth = BearerAuth(secret, token_provider)
         self._base_url = base_url_for(base_url, http_client, default_url(environment))
         _check_http_client(http_client)
-        http, owned = open_http(
-            httpx.Client, timeout=timeout, transport=transport, http_client=http_client
-        )
         self._driver = SyncDriver(
-            http,
-            owned=owned,
             base_url=self._base_url,
             policy=self._plans.policy,
             sleep=sleep,
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+            call_timeout=call_timeout,
             auth=auth,
         )
 
@@ -168,25 +174,27 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
         token_provider: TokenProvider | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        call_timeout: float | timedelta | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
+        secret = conceal(token)  # first: no frame below may hold the raw token
+        del token
         self._plans = _plans(max_retries, clock)
-        auth = BearerAuth(token, token_provider)
+        auth = BearerAuth(secret, token_provider)
         self._base_url = base_url_for(base_url, http_client, default_url(environment))
         _check_http_client(http_client)
-        http, owned = open_http(
-            httpx.AsyncClient, timeout=timeout, transport=transport, http_client=http_client
-        )
         self._driver = AsyncDriver(
-            http,
-            owned=owned,
             base_url=self._base_url,
             policy=self._plans.policy,
             sleep=sleep,
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+            call_timeout=call_timeout,
             auth=auth,
         )
 

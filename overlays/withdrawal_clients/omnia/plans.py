@@ -12,7 +12,7 @@ from omnia_client.models import Withdrawal as WithdrawalModel
 
 from .. import errors
 from .._core.answers import error_for_answer, read_json
-from .._core.steps import Answer, Invoke, Plan, Request, Sleep
+from .._core.steps import Answer, Extend, Invoke, Plan, Request, Sleep
 from .._core.transport import RetryPolicy, check_seconds
 from .._core.writes import Write, write_once
 from .inputs import check_instruction_id, check_signing, prepare_withdrawal, request_body
@@ -63,12 +63,29 @@ def read_withdrawal(answer: Answer, what: str) -> Withdrawal:
     return Withdrawal.from_model(model)
 
 
+def _matches(found: Withdrawal, sent: WithdrawalToSign) -> bool:
+    ours = (sent.instruction_id, sent.order_source, sent.token_address.lower(), sent.amount)
+    theirs = (found.instruction_id, found.order_source, found.token_address.lower(), found.amount)
+    return theirs == ours
+
+
 def same_withdrawal(found: Withdrawal, sent: WithdrawalToSign) -> Withdrawal:
     """The recorded withdrawal, if it is the one we asked for (the id was not reused)."""
-    ours = (sent.order_source, sent.token_address.lower(), sent.amount)
-    if (found.order_source, found.token_address.lower(), found.amount) != ours:
+    if not _matches(found, sent):
         raise errors.InvalidInput(
             "instruction_id", "is already used by a different withdrawal; choose a new one"
+        )
+    return found
+
+
+def read_answer(answer: Answer, what: str, sent: WithdrawalToSign) -> Withdrawal:
+    """The withdrawal a POST's 2xx answer carries, which must be the one requested."""
+    found = read_withdrawal(answer, what)
+    if not _matches(found, sent):
+        raise errors.MalformedResponse(
+            f"{what}: the answer describes another withdrawal than the one requested",
+            http_status=answer.status_code,
+            body=answer.content,
         )
     return found
 
@@ -80,6 +97,8 @@ class OmniaPlans:
         self, *, max_retries: int, clock: Callable[[], float], wall_clock_ms: Callable[[], int]
     ) -> None:
         self.policy = RetryPolicy(max_retries=max_retries)
+        if not callable(clock):
+            raise errors.InvalidInput("clock", "must be a function returning monotonic seconds")
         self.clock = clock
         self.wall_clock_ms = wall_clock_ms
 
@@ -109,7 +128,9 @@ class OmniaPlans:
         )
         if signature is None:
             assert signer is not None
-            signed = yield Invoke(signer.sign_withdrawal, (withdrawal,), field="signer")
+            signed = yield Invoke(
+                signer.sign_withdrawal, (withdrawal,), field="signer", foreign=True
+            )
             signature = check_signature(signed, "signer")
         return (yield from self.post(withdrawal, signature))
 
@@ -135,7 +156,7 @@ class OmniaPlans:
             yield from write_once(
                 Write(
                     Request.of(what, request_withdrawal, safe=False, body=body),
-                    read=lambda answer: read_withdrawal(answer, what),
+                    read=lambda answer: read_answer(answer, what, withdrawal),
                     unknown=lambda message, cause: errors.OutcomeUnknown(
                         f"{message} (withdrawal {iid!r})",
                         how_to_check=how_to_check,
@@ -162,6 +183,7 @@ class OmniaPlans:
         iid = check_instruction_id(instruction_id)
         timeout_s = check_seconds(timeout, "timeout")
         interval = check_seconds(poll_interval, "poll_interval")
+        yield Extend(timeout_s)  # the call may last as long as the wait, and one more call
         give_up_at = self.clock() + timeout_s
         while True:
             withdrawal = yield from self.get_withdrawal(iid, what="wait_for_withdrawal")

@@ -14,14 +14,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
 
 from .. import errors
 from .._core.driver import AsyncClient, AsyncDriver, SyncClient, SyncDriver
-from .._core.secret import Secret
-from .._core.transport import base_url_for, open_http
+from .._core.secret import Secret, conceal
+from .._core.transport import base_url_for
 from .inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, StarkKeys
 from .plans import NETWORKS, ReddioPlans
 from .results import ContractInfo, Record, WithdrawableAsset, WithdrawalResult
@@ -61,8 +62,11 @@ class ReddioClient(_Reddio, SyncClient):
     :class:`Secret` and never shown. ``base_url`` wins over ``network`` ("mainnet", "testnet",
     "sepolia"). ``transport`` or ``http_client`` let a caller bring their own httpx transport
     or client; a caller's client is used as given (never changed) and, when it has a base URL
-    and ``base_url`` is not given, its base URL is used. ``sleep`` and ``clock`` exist for
-    tests and schedulers.
+    and ``base_url`` is not given, its base URL is used. ``timeout`` bounds each network wait
+    (default 30 s, connect 5 s); ``call_timeout`` bounds each method call as a whole, retries,
+    pauses and slow answers included (default: ``(max_retries + 1) x timeout`` plus the backoff
+    pauses; a wait_for_record adds its own ``timeout``). ``sleep`` and ``clock`` exist for tests
+    and schedulers.
     """
 
     def __init__(
@@ -73,21 +77,25 @@ class ReddioClient(_Reddio, SyncClient):
         stark_private_key: PrivateKey | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        call_timeout: float | timedelta | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] | None = None,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
-        self._plans = ReddioPlans(
-            stark_private_key=stark_private_key, max_retries=max_retries, clock=clock
-        )
+        key = conceal(stark_private_key)  # first: no frame below may hold the raw key
+        del stark_private_key
+        self._plans = ReddioPlans(stark_private_key=key, max_retries=max_retries, clock=clock)
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
-        http, owned = open_http(
-            httpx.Client, timeout=timeout, transport=transport, http_client=http_client
-        )
         self._driver = SyncDriver(
-            http, owned=owned, base_url=self._base_url, policy=self._plans.policy, sleep=sleep
+            base_url=self._base_url,
+            policy=self._plans.policy,
+            sleep=sleep,
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+            call_timeout=call_timeout,
         )
 
     def nonce(self, stark_key: str | None = None) -> int:
@@ -218,21 +226,25 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         stark_private_key: PrivateKey | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        call_timeout: float | timedelta | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] | None = None,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
-        self._plans = ReddioPlans(
-            stark_private_key=stark_private_key, max_retries=max_retries, clock=clock
-        )
+        key = conceal(stark_private_key)  # first: no frame below may hold the raw key
+        del stark_private_key
+        self._plans = ReddioPlans(stark_private_key=key, max_retries=max_retries, clock=clock)
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
-        http, owned = open_http(
-            httpx.AsyncClient, timeout=timeout, transport=transport, http_client=http_client
-        )
         self._driver = AsyncDriver(
-            http, owned=owned, base_url=self._base_url, policy=self._plans.policy, sleep=sleep
+            base_url=self._base_url,
+            policy=self._plans.policy,
+            sleep=sleep,
+            timeout=timeout,
+            transport=transport,
+            http_client=http_client,
+            call_timeout=call_timeout,
         )
 
     async def nonce(self, stark_key: str | None = None) -> int:
