@@ -15,6 +15,7 @@ import contextlib
 import importlib.util
 import itertools
 import json
+import math
 import os
 import sys
 import threading
@@ -35,6 +36,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_API, EXIT_UNKNOWN, EXIT_INTERRUPTED = 0, 
 REDDIO_KEY_ENV = "REDDIO_STARK_PRIVATE_KEY"
 OMNIA_TOKEN_ENV = "OMNIA_TOKEN"
 PROG = "withdrawal-clients"
+MAX_SECONDS = 1e9  # about 31 years: anything longer is a typo
 
 
 class UsageError(Exception):
@@ -352,6 +354,28 @@ def _exit_code(exc: BaseException) -> tuple[int, str]:
     return EXIT_FAILED, "error"
 
 
+def _seconds(text: str) -> float:
+    """An argparse type: a positive, finite number of seconds (no NaN, no inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < MAX_SECONDS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, < {MAX_SECONDS:g}")
+    return value
+
+
+def _whole_seconds(text: str) -> int:
+    """An argparse type: a whole number of seconds (checked again by the client)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number of seconds") from None
+    if not -MAX_SECONDS < value < MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be below {MAX_SECONDS:g} seconds")
+    return value
+
+
 def _add_common(parser: argparse.ArgumentParser, *, api: str) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--base-url", help="the API's base URL (wins over the named server)")
@@ -362,7 +386,7 @@ def _add_common(parser: argparse.ArgumentParser, *, api: str) -> None:
     else:
         parser.add_argument("--environment", default="demo", choices=("demo", "production"))
     parser.add_argument(
-        "--timeout", type=float, default=30.0, help="seconds per HTTP request (default 30)"
+        "--timeout", type=_seconds, default=30.0, help="seconds per network wait (default 30)"
     )
 
 
@@ -376,8 +400,10 @@ def _add_wait(parser: argparse.ArgumentParser, *, optional: bool, reddio: bool =
             default="final",
             help="final: accepted on layer 1, or failed (default); accepted: any acceptance",
         )
-    parser.add_argument("--wait-timeout", type=float, default=600.0, help="seconds (default 600)")
-    parser.add_argument("--poll-interval", type=float, default=2.0, help="seconds (default 2)")
+    parser.add_argument(
+        "--wait-timeout", type=_seconds, default=600.0, help="seconds (default 600)"
+    )
+    parser.add_argument("--poll-interval", type=_seconds, default=2.0, help="seconds (default 2)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -444,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("--signature", required=True, help="the depositor's 0x signature")
     withdraw.add_argument("--instruction-id", help="default: a new UUID")
     withdraw.add_argument(
-        "--deadline-in", type=int, default=300, help="seconds from now (default 300)"
+        "--deadline-in", type=_whole_seconds, default=300, help="seconds from now (default 300)"
     )
     _add_wait(withdraw, optional=True)
     withdraw.set_defaults(handler=cmd_omnia_withdraw)

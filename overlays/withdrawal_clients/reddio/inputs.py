@@ -33,6 +33,9 @@ U31 = 2**31  # vault ids and nonces are packed into 31 bits of the signed messag
 U251 = 2**251  # asset ids, stark keys and signed integers are field elements below 2^251
 MAX_QUANTIZED = 2**63 - 1  # the amount is packed into 63 bits
 U256 = 2**256  # an ERC721 token id is a uint256
+U160 = 2**160  # an Ethereum address is 160 bits
+MIN_STARK_KEY = 2**200  # a curve point's x below this has a chance of 2^-51: a typo instead
+ADDRESS_DIGITS = 40
 DEFAULT_EXPIRATION = 2**22 - 1  # hours since the epoch; every official SDK's default
 # Reddio's asset kinds; fungible ones move amounts, the others move one token.
 FUNGIBLE_KINDS = frozenset({AssetKind.ETH, AssetKind.ERC20})
@@ -67,12 +70,29 @@ def contract(value: object, field: str = "contract_address") -> str:
         return "ETH"
     if not isinstance(value, str) or not value.startswith("0x"):
         raise InvalidInput(field, 'must be "ETH" or an Ethereum address (0x + 40 hex digits)')
-    return eth_address(value, field)
+    address = eth_address(value, field)
+    if int(address, 16) == 0:
+        raise InvalidInput(field, 'must not be the zero address (ether is "ETH")')
+    return address
 
 
 def receiver_hex(value: object, field: str = "receiver") -> str:
-    """The receiver, an Ethereum address or a stark key, as the 0x-hex string that is posted."""
+    """The receiver as the 0x-hex string that is posted: an Ethereum address (0x + 40 hex
+    digits, its EIP-55 checksum right when in mixed case, not the zero address) or a stark key
+    (any real one is above 2^200). An int is formatted, an address with all 40 digits."""
     number = hex_int(value, field)
+    if number == 0:
+        raise InvalidInput(field, "must not be zero (funds sent there are lost)")
+    if isinstance(value, str) and len(value) == len("0x") + ADDRESS_DIGITS:
+        return eth_address(value, field)
+    if number < U160 and not isinstance(value, str):
+        return f"0x{number:0{ADDRESS_DIGITS}x}"
+    if number < MIN_STARK_KEY:  # no real stark key is this small: an address with a typo?
+        raise InvalidInput(
+            field,
+            "must be an Ethereum address (0x + 40 hex digits) or a stark key (0x + 51 to 63 hex "
+            "digits); a digit may be missing or extra",
+        )
     return value.lower() if isinstance(value, str) else hex(number)
 
 
