@@ -17,7 +17,7 @@ import attrs
 from .. import amounts, starkex
 from .._core import rules
 from .._core.rules import decimal_int
-from .._core.secret import Secret
+from .._core.secret import SafeRepr, Secret, conceal, unwrap
 from ..errors import InvalidInput
 from ..starkex import AssetKind
 
@@ -175,8 +175,19 @@ def token_id_for(value: object, kind: AssetKind, field: str = "token_id") -> str
     return str(value)
 
 
+_KEY_RULE = "must be a 0x-prefixed hex string or an int, in (0, the curve order)"
+
+
+def _private_key(raw: object, field: str) -> Secret[int]:
+    """A stark private key's number (run through :func:`unwrap`: it may fail freely)."""
+    number = hex_int(raw, field, bound=starkex.EC_ORDER, bound_text="the curve order")
+    if number == 0:
+        raise InvalidInput(field, "must not be 0")
+    return Secret(number)
+
+
 @attrs.frozen(repr=False)
-class StarkKeys:
+class StarkKeys(SafeRepr):
     """A stark private key (kept in a Secret) and its stark key, derived once.
 
     Pass one to :func:`build_withdrawal_to` instead of the bare private key to skip the
@@ -189,23 +200,28 @@ class StarkKeys:
     @classmethod
     def of(cls, value: object, field: str = "stark_private_key") -> StarkKeys:
         """From an int, a 0x-hex string, a Secret, or StarkKeys (returned as is)."""
-        if isinstance(value, StarkKeys):
-            return value
-        if isinstance(value, Secret):
-            value = value.reveal()
-        if value is None:
+        secret = conceal(value)  # first: no frame below may hold the raw key
+        del value
+        if secret is None:
             raise InvalidInput(field, "is required for a signed call")
-        number = hex_int(value, field, bound=starkex.EC_ORDER, bound_text="the curve order")
-        if number == 0:
-            raise InvalidInput(field, "must not be 0")
-        secret = Secret(number)
-        return cls(secret, hex(starkex.private_to_stark_key(secret)))
+        if isinstance(secret.reveal(), StarkKeys):
+            keys: StarkKeys = secret.reveal()
+            return keys
+        private = unwrap(secret, lambda raw: _private_key(raw, field), field, _KEY_RULE)
+        return cls(private, hex(starkex.private_to_stark_key(private)))
 
     @classmethod
-    def from_eth_signature(cls, signature: str) -> StarkKeys:
+    def from_eth_signature(cls, signature: str | Secret[str]) -> StarkKeys:
         """Reddio's keys from a wallet's 65-byte signature (hex) of Reddio's EIP-712 payload
-        (``starkex.layer2_key_typed_data(chain_id)``), e.g. from ``eth_signTypedData_v4``."""
-        return cls.of(Secret(starkex.get_private_key_from_eth_signature(signature)))
+        (``starkex.layer2_key_typed_data(chain_id)``), e.g. from ``eth_signTypedData_v4``.
+        The signature is as secret as the key it gives."""
+        secret = conceal(signature)
+        del signature
+        rule = "must be 65 bytes as 130 hex digits, 0x optional"
+        if secret is None:
+            raise InvalidInput("eth_signature", rule)
+        derive = starkex.get_private_key_from_eth_signature
+        return cls.of(unwrap(secret, lambda raw: Secret(derive(raw)), "eth_signature", rule))
 
     @classmethod
     def from_eth_key(
@@ -214,6 +230,8 @@ class StarkKeys:
         """Reddio's keys for an Ethereum account whose key is at hand (needs the ``[eth]``
         extra): sign Reddio's EIP-712 payload for ``chain_id`` (1 mainnet, 11155111 Sepolia)
         and derive from the signature, as Reddio's wallets do."""
+        secret = conceal(eth_private_key)  # first: no frame below may hold the raw key
+        del eth_private_key
         try:
             from eth_account import Account
             from eth_account.messages import encode_typed_data
@@ -221,16 +239,23 @@ class StarkKeys:
             raise ImportError(
                 "deriving from an Ethereum key needs withdrawal-clients[eth]"
             ) from None
-        key = eth_private_key.reveal() if isinstance(eth_private_key, Secret) else eth_private_key
         message = encode_typed_data(full_message=starkex.layer2_key_typed_data(chain_id))
-        try:
-            signed = Account.sign_message(message, private_key=key)
-        except Exception:  # eth-account's own messages may quote the key: keep them out
-            raise InvalidInput("eth_private_key", "must be a valid secp256k1 private key") from None
-        return cls.from_eth_signature("0x" + bytes(signed.signature).hex())
+        rule = "must be a valid secp256k1 private key"
+        if secret is None:
+            raise InvalidInput("eth_private_key", rule)
+        # eth-account's own messages may quote the key: unwrap keeps them out.
+        signature = unwrap(
+            secret,
+            lambda key: Secret(
+                "0x" + bytes(Account.sign_message(message, private_key=key).signature).hex()
+            ),
+            "eth_private_key",
+            rule,
+        )
+        return cls.from_eth_signature(signature)
 
-    def __repr__(self) -> str:
-        return f"StarkKeys(stark_key={self.stark_key!r})"
+    def _shown(self) -> dict[str, object]:
+        return {"stark_key": self.stark_key}
 
 
 @attrs.frozen
@@ -330,7 +355,9 @@ def build_withdrawal_to(
     ETH and ERC20 and names the token for NFTs (whose amount must then be 1). Suited to offline
     or cold signing: the result's ``body`` can be posted later by any client.
     """
-    keys = StarkKeys.of(stark_private_key)
+    key = conceal(stark_private_key)  # first: no frame below may hold the raw key
+    del stark_private_key
+    keys = StarkKeys.of(key)
     kind = AssetKind.ERC721 if token_id not in (None, "") else AssetKind.ERC20
     token = token_id_for(token_id, kind)
     checked_amount = quantized_amount(amount, kind)
