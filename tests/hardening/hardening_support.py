@@ -46,16 +46,17 @@ EXPLICIT: dict[str, Any] = {
     "receiver_vault_id": 22,
     "asset_id": ETH_ASSET_ID,
 }
-SIGNED = build_withdrawal_to(
-    stark_private_key=PRIVATE_KEY,
-    contract_address="ETH",
-    asset_id=ETH_ASSET_ID,
-    amount=10000,
-    nonce=5,
-    vault_id=11,
-    receiver=RECEIVER,
-    receiver_vault_id=22,
-)
+# build_withdrawal_to's arguments but the key.
+OFFLINE: dict[str, Any] = {
+    "contract_address": "ETH",
+    "asset_id": ETH_ASSET_ID,
+    "amount": 1,
+    "nonce": 1,
+    "vault_id": 1,
+    "receiver": RECEIVER,
+    "receiver_vault_id": 2,
+}
+SIGNED = build_withdrawal_to(stark_private_key=PRIVATE_KEY, **OFFLINE)
 
 
 @attrs.frozen

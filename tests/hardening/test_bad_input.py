@@ -21,6 +21,7 @@ from hardening_support import (
     EXAMPLES,
     EXPLICIT,
     MODES,
+    OFFLINE,
     PRIVATE_KEY,
     RECEIVER,
     SIGNATURE,
@@ -200,16 +201,7 @@ def test_every_bad_constructor_argument_is_refused(
 
 # --- offline signing and the signers ----------------------------------------------------------
 
-BUILD = {
-    "stark_private_key": PRIVATE_KEY,
-    "contract_address": "ETH",
-    "asset_id": ETH_ASSET_ID,
-    "amount": 1,
-    "nonce": 1,
-    "vault_id": 1,
-    "receiver": RECEIVER,
-    "receiver_vault_id": 2,
-}
+BUILD = {"stark_private_key": PRIVATE_KEY, **OFFLINE}
 BUILD_BAD: dict[str, list[Any]] = {
     "stark_private_key": KEY_JUNK,
     "contract_address": ADDRESS_JUNK,

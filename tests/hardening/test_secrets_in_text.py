@@ -23,10 +23,10 @@ from typing import Any
 import httpx
 import pytest
 from hardening_support import (
-    ETH_ASSET_ID,
     ETH_KEY,
     EXPLICIT,
     MODES,
+    OFFLINE,
     PRIVATE_KEY,
     RECEIVER,
     SIGNATURE,
@@ -169,15 +169,7 @@ BAD_BUILD: list[dict[str, Any]] = [
     {"expiration_timestamp": 2**22},
     {"contract_address": "0x1"},
 ]
-BUILD = {
-    "contract_address": "ETH",
-    "asset_id": ETH_ASSET_ID,
-    "amount": 1,
-    "nonce": 1,
-    "vault_id": 1,
-    "receiver": RECEIVER,
-    "receiver_vault_id": 2,
-}
+BUILD = OFFLINE
 FAILING: list[tuple[str, Callable[[], Any]]] = [
     *[
         (f"build_withdrawal_to {bad} key={type(key).__name__}",

@@ -47,6 +47,7 @@ from .transport import (
 )
 
 T = TypeVar("T")
+Pause = TypeVar("Pause")  # the sleep function: blocking, or awaitable
 MAX_BODY = 16 * 2**20  # bytes of an answer kept; no answer of either API comes near
 
 
@@ -161,7 +162,7 @@ class _Body:
         return Answer(response.status_code, response.headers, content, complete=complete)
 
 
-class _Driver(Generic[HttpClient]):
+class _Driver(Generic[HttpClient, Pause]):
     """What both drivers share: the HTTP client, its settings and the per-call deadline."""
 
     kind: type[HttpClient]
@@ -171,12 +172,16 @@ class _Driver(Generic[HttpClient]):
         *,
         base_url: str,
         policy: RetryPolicy,
-        timeout: object,
-        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
-        http_client: HttpClient | None,
-        call_timeout: object,
-        auth: Bearer | None,
+        sleep: Pause,
+        timeout: object = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        http_client: HttpClient | None = None,
+        call_timeout: object = None,
+        auth: Bearer | None = None,
     ) -> None:
+        if not callable(sleep):
+            raise errors.InvalidInput("sleep", "must be a function taking seconds")
+        self.sleep: Pause = sleep
         configured = None if timeout is None else check_timeout(timeout)
         if call_timeout is not None:  # checked before anything is opened
             check_seconds(call_timeout, "call_timeout")
@@ -188,6 +193,8 @@ class _Driver(Generic[HttpClient]):
         self.timeouts: httpx.Timeout = configured or self.http.timeout
         self.budget = call_budget(call_timeout, self.timeouts, policy)
         self.base_url, self.policy, self.auth = base_url, policy, auth
+        self._locks: dict[str, Any] = {}  # one lock per scope (a sender's nonce)
+        self._locks_guard = threading.Lock()
 
     def _call(self) -> _Call:
         return _Call(self.budget)
@@ -209,37 +216,11 @@ class _Driver(Generic[HttpClient]):
         return NoAnswer(map_transport_error(exc, request.what), may_have_been_sent(exc))
 
 
-class SyncDriver(_Driver[httpx.Client]):
+class SyncDriver(_Driver[httpx.Client, Callable[[float], None]]):
     """Performs a plan's steps with blocking I/O."""
 
     kind = httpx.Client
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        policy: RetryPolicy,
-        sleep: Callable[[float], None],
-        timeout: object = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-        call_timeout: object = None,
-        auth: Bearer | None = None,
-    ) -> None:
-        if not callable(sleep):
-            raise errors.InvalidInput("sleep", "must be a function taking seconds")
-        super().__init__(
-            base_url=base_url,
-            policy=policy,
-            timeout=timeout,
-            transport=transport,
-            http_client=http_client,
-            call_timeout=call_timeout,
-            auth=auth,
-        )
-        self.sleep = sleep
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+    _locks: dict[str, threading.Lock]
 
     def run(self, plan: Plan[T]) -> T:
         """Carry ``plan`` out as one public call, within its deadline."""
@@ -404,36 +385,11 @@ def _lock_timeout(scope: str) -> errors.Timeout:
     return errors.Timeout(f"another call held the lock of {scope} until the deadline")
 
 
-class AsyncDriver(_Driver[httpx.AsyncClient]):
+class AsyncDriver(_Driver[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """Performs a plan's steps with asyncio: the twin of :class:`SyncDriver`."""
 
     kind = httpx.AsyncClient
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        policy: RetryPolicy,
-        sleep: Callable[[float], Awaitable[None]],
-        timeout: object = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        call_timeout: object = None,
-        auth: Bearer | None = None,
-    ) -> None:
-        if not callable(sleep):
-            raise errors.InvalidInput("sleep", "must be a function taking seconds")
-        super().__init__(
-            base_url=base_url,
-            policy=policy,
-            timeout=timeout,
-            transport=transport,
-            http_client=http_client,
-            call_timeout=call_timeout,
-            auth=auth,
-        )
-        self.sleep = sleep
-        self._locks: dict[str, asyncio.Lock] = {}
+    _locks: dict[str, asyncio.Lock]
 
     async def run(self, plan: Plan[T]) -> T:
         """Carry ``plan`` out as one public call, within its deadline."""
