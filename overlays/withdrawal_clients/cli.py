@@ -15,6 +15,7 @@ import contextlib
 import importlib.util
 import itertools
 import json
+import math
 import os
 import sys
 import threading
@@ -38,6 +39,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_API, EXIT_UNKNOWN, EXIT_INTERRUPTED = 0, 
 REDDIO_KEY_ENV = "REDDIO_STARK_PRIVATE_KEY"
 OMNIA_TOKEN_ENV = "OMNIA_TOKEN"
 PROG = "withdrawal-clients"
+MAX_SECONDS = 1e9  # about 31 years: anything longer is a typo
 
 
 class UsageError(Exception):
@@ -388,6 +390,28 @@ def _exit_code(exc: BaseException) -> tuple[int, str]:
     return EXIT_FAILED, "error"
 
 
+def _seconds(text: str) -> float:
+    """An argparse type: a positive, finite number of seconds (no NaN, no inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < MAX_SECONDS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, < {MAX_SECONDS:g}")
+    return value
+
+
+def _whole_seconds(text: str) -> int:
+    """An argparse type: a whole number of seconds (checked again by the client)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number of seconds") from None
+    if not -MAX_SECONDS < value < MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be below {MAX_SECONDS:g} seconds")
+    return value
+
+
 def _add_common(parser: argparse.ArgumentParser, *, api: str) -> None:
     parser.add_argument("--base-url", help="the API's base URL (wins over the named server)")
     if api == "reddio":
@@ -396,7 +420,7 @@ def _add_common(parser: argparse.ArgumentParser, *, api: str) -> None:
         )
     else:
         parser.add_argument("--environment", default="demo", choices=("demo", "production"))
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request")
+    parser.add_argument("--timeout", type=_seconds, default=30.0, help="seconds per network wait")
 
 
 def _add_wait(parser: argparse.ArgumentParser, *, optional: bool, reddio: bool = False) -> None:
@@ -409,8 +433,8 @@ def _add_wait(parser: argparse.ArgumentParser, *, optional: bool, reddio: bool =
             default="final",
             help="final: accepted on layer 1, or failed; accepted: any acceptance",
         )
-    parser.add_argument("--wait-timeout", type=float, default=600.0, help="seconds")
-    parser.add_argument("--poll-interval", type=float, default=2.0, help="seconds")
+    parser.add_argument("--wait-timeout", type=_seconds, default=600.0, help="seconds")
+    parser.add_argument("--poll-interval", type=_seconds, default=2.0, help="seconds")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -496,7 +520,9 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("--amount", required=True, help="whole tokens, e.g. 5.67")
     withdraw.add_argument("--signature", required=True, help="the depositor's 0x signature")
     withdraw.add_argument("--instruction-id", help="default: a new UUID")
-    withdraw.add_argument("--deadline-in", type=int, default=300, help="seconds from now")
+    withdraw.add_argument(
+        "--deadline-in", type=_whole_seconds, default=300, help="seconds from now"
+    )
     _add_wait(withdraw, optional=True)
     withdraw.set_defaults(handler=cmd_omnia_withdraw)
     status = omnia.add_parser("status", help="show a withdrawal")

@@ -10,28 +10,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hardening_support import (
+    ETH_ASSET_ID,
+    EXPLICIT,
+    PRIVATE_KEY,
+    RECEIVER,
+    SIGNATURE,
+    TOKEN,
+    USDC,
+)
 from pytest_httpx import HTTPXMock
 from withdrawal_clients import InvalidInput, amounts
 from withdrawal_clients.omnia import OmniaClient
 from withdrawal_clients.reddio import ReddioClient, build_withdrawal_to
-
-PRIVATE_KEY = 0x7CC2767A160D4EA112B436DC6F79024DB70B26B11ED7AA2CB6D7EEF19ACE703
-RECEIVER = "0x76f2fc7ed90039d986e3eb4db294f05e160c8f03"
-ETH_ASSET_ID = "0x352f9ffd821a525051de2d71126113505a7b0a73d98dbc0ac0ff343cfbdef5e"
-EXPLICIT: dict[str, Any] = {
-    "contract_address": "ETH",
-    "asset_type": "ETH",
-    "amount": 10000,
-    "quantized": True,
-    "receiver": RECEIVER,
-    "nonce": 5,
-    "vault_id": 11,
-    "receiver_vault_id": 22,
-    "asset_id": ETH_ASSET_ID,
-}
-USDC = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"
-TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2VjcmV0LXNpZ25hdHVyZQ"
-SIGNATURE = "0x" + "5a" * 65
 
 NOT_ASCII_OR_PADDED = [
     "\u0663",  # Arabic-Indic three

@@ -178,11 +178,13 @@ async def test_failure_statuses_and_rejection_reasons_are_final_failures(
 async def test_instruction_id_is_escaped_in_the_path(
     omnia: Any, httpx_mock: HTTPXMock, kit: SimpleNamespace
 ) -> None:
-    httpx_mock.add_response(url=get_url(kit, "order%2F7"), json=kit.withdrawal_json("order/7"))
+    httpx_mock.add_response(
+        url=get_url(kit, "order%3F7%23x"), json=kit.withdrawal_json("order?7#x")
+    )
 
-    withdrawal = await omnia.get_withdrawal("order/7")
+    withdrawal = await omnia.get_withdrawal("order?7#x")
 
-    assert withdrawal.instruction_id == "order/7"
+    assert withdrawal.instruction_id == "order?7#x"
 
 
 # --- documented errors -------------------------------------------------------------------------

@@ -225,11 +225,13 @@ def test_external_typed_data_signer_gets_what_a_wallet_signs() -> None:
 
 
 def _echo(kit: Any) -> Any:
+    """Omnia answering a POST with the withdrawal it asked for, as recorded."""
+
     def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        same = {"orderSource": body["orderSource"], "amount": body["amount"]}
+        echoed = {key: body[key] for key in ("amount", "orderSource", "tokenAddress")}
         return httpx.Response(
-            200, json=kit.withdrawal_json(body["instructionId"], status="PENDING", **same)
+            200, json=kit.withdrawal_json(body["instructionId"], status="PENDING", **echoed)
         )
 
     return answer

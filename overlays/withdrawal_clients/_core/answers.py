@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -14,6 +15,9 @@ from .transport import parse_retry_after
 # What an error body says: (the API's code, its text); (None, None) when it says nothing.
 ErrorReader = Callable[[object], tuple[int | str | None, str | None]]
 
+MAX_DEPTH = 64  # no answer of either API nests beyond a few levels
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(rb"[\[\]{}]")
 _KNOWN_STATUSES = frozenset(s.value for s in HTTPStatus)
 _BY_STATUS: Mapping[int, type[errors.ApiError]] = {
     400: errors.BadRequest,
@@ -24,10 +28,31 @@ _BY_STATUS: Mapping[int, type[errors.ApiError]] = {
 }
 
 
+def _too_deep(content: bytes) -> bool:
+    """Whether JSON nests deeper than MAX_DEPTH. json.loads recurses in C: under a high
+    recursion limit (importing eth-account sets 100000) a deep body overflows the C stack."""
+    if content.count(b"[") + content.count(b"{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for bracket in _BRACKET.findall(_STRING.sub(b"", content)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
 def read_json(answer: Answer, what: str) -> Any:
     """The JSON of an answer; anything unreadable (an HTML page, a truncated or absurdly nested
-    body) is a MalformedResponse."""
+    body, one too large to keep) is a MalformedResponse."""
+    if not answer.complete:
+        raise errors.MalformedResponse(
+            f"{what}: response body is larger than any answer of this API",
+            http_status=answer.status_code,
+            body=answer.content[:200],
+        )
     try:
+        if _too_deep(answer.content):
+            raise ValueError("nested too deeply")
         return json.loads(answer.content)
     except (UnicodeDecodeError, ValueError, RecursionError):
         snippet = answer.content[:200].decode("utf-8", "replace")

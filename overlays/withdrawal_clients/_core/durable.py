@@ -98,8 +98,8 @@ def holding(journal: Journal, api: str, scope: str, plan: Plan[T]) -> Plan[T]:
     """Run ``plan`` holding this process's lock and the journal's lock of (api, scope): one
     writer at a time across every process and host sharing the journal."""
 
-    def hold() -> AbstractContextManager[None]:
-        return journal.lock(api, scope)
+    def hold(timeout: float | None) -> AbstractContextManager[None]:
+        return journal.lock(api, scope, timeout=timeout)
 
     result: T = yield Exclusive(plan, scope, hold=hold)
     return result

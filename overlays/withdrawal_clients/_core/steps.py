@@ -50,11 +50,14 @@ class Request:
 
 @attrs.frozen
 class Answer:
-    """An HTTP answer, whatever its status, and the method and path it answers."""
+    """An HTTP answer, whatever its status, and the method and path it answers. ``complete``
+    is False when the body was too large to keep: ``content`` is then only its start (and
+    never read as JSON)."""
 
     status_code: int
     headers: httpx.Headers
     content: bytes
+    complete: bool = True
     method: str | None = None
     path: str | None = None
 
@@ -78,11 +81,19 @@ class Sleep:
 @attrs.frozen
 class Exclusive:
     """Run ``plan`` while holding the client's lock for ``scope`` and, when ``hold`` is given,
-    the lock it returns (the journal's, shared with other processes); the answer is its result."""
+    the lock it returns for the time left (the journal's, shared with other processes); the
+    answer is the plan's result."""
 
     plan: Plan[Any]
     scope: str
-    hold: Callable[[], AbstractContextManager[None]] | None = None
+    hold: Callable[[float | None], AbstractContextManager[None]] | None = None
+
+
+@attrs.frozen
+class Extend:
+    """Give the current call ``seconds`` more than its deadline: a wait's own budget."""
+
+    seconds: float
 
 
 @attrs.frozen
@@ -91,10 +102,12 @@ class Invoke:
 
     ``blocking`` calls (the journal) run in a worker thread under an async client, so they do
     not stall its event loop. Otherwise an awaitable result (an async signer) is awaited by the
-    async client and refused by the sync one, naming ``field``.
+    async client and refused by the sync one, naming ``field``. A ``foreign`` callable is the
+    caller's (a signer): an exception of its own is reported as InvalidInput naming ``field``.
     """
 
     function: Callable[..., Any]
     args: tuple[Any, ...] = ()
     blocking: bool = False
     field: str = "callable"
+    foreign: bool = False

@@ -3,7 +3,8 @@
 Retry decisions are pure functions (:func:`retry_delay`); the sync and async loops
 (:func:`send_with_retries`, :func:`asend_with_retries`) differ only in how they sleep.
 Only requests that are safe to repeat go through the loops; writes are settled by
-:mod:`.writes`.
+:mod:`.writes`. Each public call also has an overall deadline (:func:`call_budget`), which the
+drivers enforce.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import math
 import platform
 import random
 import time
@@ -26,10 +28,13 @@ from .. import errors
 __all__ = [
     "DEFAULT_TIMEOUT",
     "RETRYABLE_STATUSES",
+    "DeadlinePassed",
     "RetryPolicy",
     "asend_with_retries",
     "base_url_for",
+    "call_budget",
     "check_seconds",
+    "check_timeout",
     "map_transport_error",
     "may_have_been_sent",
     "open_http",
@@ -42,6 +47,8 @@ __all__ = [
 log = logging.getLogger("withdrawal_clients.transport")
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_RETRIES = 100  # far beyond any useful count; 2.0**attempt stays a float
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 @attrs.frozen
@@ -58,8 +65,11 @@ class RetryPolicy:
     max_retry_after: float = 60.0
 
     def __attrs_post_init__(self) -> None:
-        if self.max_retries < 0:
-            raise errors.InvalidInput("max_retries", "must be >= 0")
+        retries = self.max_retries
+        if isinstance(retries, bool) or not isinstance(retries, int):
+            raise errors.InvalidInput("max_retries", "must be an int")
+        if not 0 <= retries <= MAX_RETRIES:
+            raise errors.InvalidInput("max_retries", f"must be in [0, {MAX_RETRIES}]")
 
 
 class HasStatus(Protocol):
@@ -70,7 +80,7 @@ class HasStatus(Protocol):
 
 
 def check_seconds(value: object, field: str) -> float:
-    """A positive duration in seconds, from a number or a timedelta."""
+    """A positive duration in seconds, from a number or a timedelta (NaN and inf refused)."""
     seconds = value.total_seconds() if isinstance(value, timedelta) else value
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds < 1e9:
         raise errors.InvalidInput(field, "must be a positive number of seconds or a timedelta")
@@ -78,10 +88,32 @@ def check_seconds(value: object, field: str) -> float:
 
 
 def check_timeout(value: object) -> httpx.Timeout:
-    """A per-request timeout: positive seconds, or an httpx.Timeout."""
-    if isinstance(value, httpx.Timeout):
-        return value
-    return httpx.Timeout(check_seconds(value, "timeout"))
+    """The per-request timeouts: seconds, an httpx.Timeout (None parts wait forever) or None
+    for the default."""
+    if value is None:
+        return DEFAULT_TIMEOUT
+    if not isinstance(value, httpx.Timeout):
+        return httpx.Timeout(check_seconds(value, "timeout"))
+    for part in (value.connect, value.read, value.write, value.pool):
+        if part is not None:
+            check_seconds(part, "timeout")
+    return value
+
+
+def call_budget(given: object, timeout: httpx.Timeout, policy: RetryPolicy) -> float | None:
+    """Seconds one public call may take (None: unbounded): ``given``, else enough for every try
+    of one request to use its longest timeout, plus the backoff pauses between them.
+
+    With the defaults (30 s, 3 retries) that is 4 x 30 + 0.25 + 0.5 + 1 = 121.75 s.
+    """
+    if given is not None:
+        return check_seconds(given, "call_timeout")
+    waits = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
+    if not waits:
+        return None  # the caller chose to wait forever per request
+    retries = policy.max_retries
+    pauses = (min(policy.backoff_cap, policy.backoff_base * 2.0**i) for i in range(retries))
+    return (retries + 1) * max(waits) + sum(pauses)
 
 
 def request_headers(http: httpx.Client | httpx.AsyncClient, given: object) -> dict[str, str]:
@@ -112,16 +144,18 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    # ASCII only: str.isdigit() also takes "²", which float() refuses.
+    if value and _ASCII_DIGITS.issuperset(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp()
+    except (TypeError, ValueError, OverflowError, IndexError):  # whatever a server sends
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     current = datetime.now(UTC).timestamp() if now is None else now
-    return max(0.0, when.timestamp() - current)
+    return max(0.0, seconds - current) if math.isfinite(seconds) else None
 
 
 def retry_delay(
@@ -148,13 +182,26 @@ def retry_delay(
     return ceiling * rng() if policy.jitter else ceiling
 
 
+class DeadlinePassed(httpx.TimeoutException):
+    """The call's overall deadline passed: before this request was sent (``sent`` False), or
+    while it was under way. Handled like any timeout, except that it is never retried."""
+
+    def __init__(self, message: str, *, sent: bool) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
 def may_have_been_sent(exc: httpx.RequestError) -> bool:
     """False only when the request certainly never reached the server."""
+    if isinstance(exc, DeadlinePassed):
+        return exc.sent
     return not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def map_transport_error(exc: httpx.RequestError, what: str) -> errors.TransportError:
     """An httpx transport failure as one of ours (the message names the call, not secrets)."""
+    if isinstance(exc, DeadlinePassed):
+        return errors.Timeout(f"{what}: {exc}")
     if isinstance(exc, httpx.TimeoutException):
         return errors.Timeout(f"{what}: timed out ({type(exc).__name__})")
     return errors.TransportError(f"{what}: {type(exc).__name__}: {exc}")
@@ -168,11 +215,24 @@ def base_url_for(
 ) -> str:
     """The base URL requests are joined to: an explicit one, else a caller's client's, else the
     API's default; without a trailing slash."""
-    if given is None and http_client is not None and str(http_client.base_url):
-        given = str(http_client.base_url)
+    own = (
+        str(http_client.base_url)
+        if isinstance(http_client, httpx.Client | httpx.AsyncClient)
+        else ""
+    )
+    if given is None and own:
+        given = own
     url = default if given is None else given
+    rule = "must be an http:// or https:// URL string with a host, without query or fragment"
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise errors.InvalidInput("base_url", "must be an http:// or https:// URL string")
+        raise errors.InvalidInput("base_url", rule)
+    try:  # what httpx would refuse only when the first request is built
+        parsed = httpx.URL(url)
+        usable = bool(parsed.host) and not parsed.query and not parsed.fragment
+    except (httpx.InvalidURL, ValueError, TypeError):
+        usable = False
+    if not usable or not url.isprintable() or any(c.isspace() for c in url):
+        raise errors.InvalidInput("base_url", rule)
     return url.rstrip("/")
 
 
@@ -188,14 +248,18 @@ def open_http(
     A caller's own client is used exactly as given, never changed: it may serve several
     clients (each joins its own base URL to its paths).
     """
+    checked = check_timeout(timeout)
     if http_client is not None:
         if transport is not None:
             raise errors.InvalidInput("transport", "give either transport or http_client, not both")
         if not isinstance(http_client, kind):
             raise errors.InvalidInput("http_client", f"must be an httpx.{kind.__name__}")
         return http_client, False
+    wanted = httpx.BaseTransport if kind is httpx.Client else httpx.AsyncBaseTransport
+    if transport is not None and not isinstance(transport, wanted):
+        raise errors.InvalidInput("transport", f"must be an httpx.{wanted.__name__}")
     built = kind(
-        timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+        timeout=checked,
         transport=transport,  # type: ignore[arg-type]  # kind and transport match (see callers)
         headers={"User-Agent": user_agent()},
     )
@@ -213,7 +277,8 @@ def _retrying(policy: RetryPolicy, what: str) -> Generator[float, R | httpx.Requ
     attempt = 0
     while True:
         if isinstance(outcome, httpx.RequestError):
-            delay = retry_delay(policy, attempt)
+            passed = isinstance(outcome, DeadlinePassed)
+            delay = None if passed else retry_delay(policy, attempt)
             if delay is None:
                 raise map_transport_error(outcome, what) from outcome
         else:

@@ -57,7 +57,8 @@ class Unsent:
 
 @attrs.frozen
 class MaybeApplied:
-    """No usable answer, and the request may have been applied (timeout, 5xx, 3xx, odd 2xx)."""
+    """No usable answer, and the request may have been applied (timeout, 5xx, 3xx, odd 2xx,
+    a status outside 2xx-5xx)."""
 
     error: errors.WithdrawalClientError
     retry_after: str | None = None
@@ -85,8 +86,11 @@ def classify(
             return Duplicate(exc)
         if isinstance(exc, errors.RateLimited):
             return Unsent(exc, retry_after) if resend_rate_limited else Refused(exc)
+        # A refusal comes as a 4xx or in a 2xx body (Reddio's FAILED envelope); a 3xx, a 1xx
+        # or a status beyond 599 says nothing definite.
+        status = outcome.status_code
         unclear = isinstance(exc, errors.ServerError | errors.MalformedResponse)
-        if unclear or 300 <= outcome.status_code < 400:
+        if unclear or not (200 <= status < 300 or 400 <= status < 500):
             return MaybeApplied(exc, retry_after)
         return Refused(exc)
 
@@ -174,6 +178,7 @@ def decide(
 _DUPLICATE_UNSEEN = "the API reports a duplicate but shows no record of it yet"
 _REFUSED_LATER = "a copy was refused after an earlier one may have gone through"
 _EXHAUSTED = "no usable answer, and no record of it yet"
+_NOT_RESENT = "an earlier copy may have gone through, and the next could not be sent"
 
 
 # --- the loop ---------------------------------------------------------------------------------
@@ -210,8 +215,14 @@ def write_once(write: Write[T], policy: RetryPolicy, *, sent_before: bool = Fals
     what = write.request.what
     attempt = 0
     while True:
+        try:
+            outcome = yield write.request
+        except errors.WithdrawalClientError as exc:  # not sent (no token, the call's deadline)
+            if not sent_before:
+                raise
+            raise write.unknown(f"{what}: {_NOT_RESENT}", exc) from exc
         verdict = classify(
-            (yield write.request),
+            outcome,
             write.read,
             write.duplicate_codes,
             resend_rate_limited=write.resend_rate_limited,

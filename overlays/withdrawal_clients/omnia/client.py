@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .. import errors
-from .._core.driver import AsyncClient, SyncClient, async_driver, sync_driver
+from .._core.driver import AsyncClient, AsyncDriver, SyncClient, SyncDriver
 from .._core.durable import Recovery
-from .._core.secret import Secret
+from .._core.secret import Secret, conceal
 from .._core.transport import base_url_for
 from .auth import BearerAuth, TokenProvider
 from .inputs import default_url
@@ -83,7 +83,10 @@ class OmniaClient(_Omnia, SyncClient):
     "production"). ``transport`` or ``http_client`` replace the HTTP layer; a given
     ``http_client`` is used as given and must not carry its own ``auth``: the token is added
     to this client's requests only. ``journal`` (``Journal.open(...)``) makes withdrawals
-    durable (see ``request_withdrawal``). ``default_headers`` go on every request;
+    durable (see ``request_withdrawal``). ``timeout`` bounds each network wait (default 30 s,
+    connect 5 s); ``call_timeout`` bounds each method call as a whole, retries, pauses and slow
+    answers included (default: ``(max_retries + 1) x timeout`` plus the backoff pauses; a
+    wait_for_withdrawal adds its own ``timeout``). ``default_headers`` go on every request;
     :meth:`with_options` gives a copy with another timeout or retry count. ``sleep`` and
     ``clock`` (monotonic seconds) exist for tests.
     """
@@ -97,6 +100,7 @@ class OmniaClient(_Omnia, SyncClient):
         token_provider: Callable[[], str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        call_timeout: float | timedelta | None = None,
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
@@ -105,18 +109,21 @@ class OmniaClient(_Omnia, SyncClient):
         journal: Journal | None = None,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
-        auth = BearerAuth(token, token_provider)
+        secret = conceal(token)  # first: no frame below may hold the raw token
+        del token
+        auth = BearerAuth(secret, token_provider)
         self._base_url = base_url_for(base_url, http_client, default_url(environment))
         self._plans = _plans(max_retries, clock, journal, self._base_url)
         _check_http_client(http_client)
-        self._driver = sync_driver(
+        self._driver = SyncDriver(
             base_url=self._base_url,
             policy=self._plans.policy,
+            sleep=sleep,
             timeout=timeout,
             transport=transport,
             http_client=http_client,
+            call_timeout=call_timeout,
             default_headers=default_headers,
-            sleep=sleep,
             auth=auth,
         )
 
@@ -203,6 +210,7 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
         token_provider: TokenProvider | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        call_timeout: float | timedelta | None = None,
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -211,18 +219,21 @@ class AsyncOmniaClient(_Omnia, AsyncClient):
         journal: Journal | None = None,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
-        auth = BearerAuth(token, token_provider)
+        secret = conceal(token)  # first: no frame below may hold the raw token
+        del token
+        auth = BearerAuth(secret, token_provider)
         self._base_url = base_url_for(base_url, http_client, default_url(environment))
         self._plans = _plans(max_retries, clock, journal, self._base_url)
         _check_http_client(http_client)
-        self._driver = async_driver(
+        self._driver = AsyncDriver(
             base_url=self._base_url,
             policy=self._plans.policy,
+            sleep=sleep,
             timeout=timeout,
             transport=transport,
             http_client=http_client,
+            call_timeout=call_timeout,
             default_headers=default_headers,
-            sleep=sleep,
             auth=auth,
         )
 

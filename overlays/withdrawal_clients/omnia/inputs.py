@@ -20,6 +20,8 @@ ENVIRONMENTS: Mapping[str, str] = {
     "production": "https://api.production.omniaexchange.com/api",
 }
 MAX_INSTRUCTION_ID = 64
+INT64 = 2**63  # the spec's int64 deadline
+UINT256 = 2**256  # a chain id is a uint256 when signed
 DEFAULT_DEADLINE = timedelta(minutes=5)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
@@ -58,6 +60,11 @@ def check_instruction_id(value: object) -> str:
     if not value.isprintable() or value != value.strip():
         raise errors.InvalidInput(
             "instruction_id", "must be printable, without leading or trailing spaces"
+        )
+    # It is a segment of the status URL: these could be recorded but never read back.
+    if value in (".", "..") or "/" in value or "\\" in value:
+        raise errors.InvalidInput(
+            "instruction_id", 'must not be "." or "..", nor contain "/" or "\\" (a URL segment)'
         )
     return value
 
@@ -107,6 +114,8 @@ def resolve_deadline(value: object, now_ms: int) -> int:
         raise errors.InvalidInput(
             "deadline", "must be a datetime, a timedelta or epoch milliseconds (int)"
         )
+    if deadline >= INT64:
+        raise errors.InvalidInput("deadline", "must be below 2^63 epoch milliseconds (an int64)")
     if deadline <= now_ms:
         seconds = isinstance(value, int) and 0 < deadline < 10**11
         hint = " (this looks like seconds; give milliseconds)" if seconds else ""
@@ -150,7 +159,7 @@ def prepare_withdrawal(
         amount=checked_amount,
         amount_base_units=None if decimals is None else to_base_units(checked_amount, decimals),
         deadline_ms=resolve_deadline(deadline, now_ms),
-        chain_id=None if chain_id is None else _check_whole(chain_id, "chain_id", 1),
+        chain_id=None if chain_id is None else _check_whole(chain_id, "chain_id", 1, UINT256 - 1),
     )
 
 

@@ -16,7 +16,7 @@ from .. import errors
 from .._core import durable
 from .._core.answers import error_for_answer, read_json
 from .._core.durable import Recovery
-from .._core.steps import Answer, Invoke, Plan, Request, Sleep
+from .._core.steps import Answer, Extend, Invoke, Plan, Request, Sleep
 from .._core.transport import RetryPolicy, check_seconds
 from .._core.writes import Write, write_once
 from ..amounts import format_decimal
@@ -87,14 +87,10 @@ def instruction_id_for(key: str) -> str:
     return str(uuid.uuid5(_KEY_NAMESPACE, key))
 
 
-def matches(found: Withdrawal, sent: WithdrawalToSign) -> bool:
+def _matches(found: Withdrawal, sent: WithdrawalToSign) -> bool:
     ours = (sent.instruction_id, sent.order_source, sent.token_address.lower(), sent.amount)
-    return (
-        found.instruction_id,
-        found.order_source,
-        found.token_address.lower(),
-        found.amount,
-    ) == ours
+    theirs = (found.instruction_id, found.order_source, found.token_address.lower(), found.amount)
+    return theirs == ours
 
 
 def same_withdrawal(found: Withdrawal, sent: WithdrawalToSign) -> Withdrawal:
@@ -103,9 +99,21 @@ def same_withdrawal(found: Withdrawal, sent: WithdrawalToSign) -> Withdrawal:
         raise errors.MalformedResponse(
             f"the lookup of {sent.instruction_id!r} answered another withdrawal"
         )
-    if not matches(found, sent):
+    if not _matches(found, sent):
         raise errors.InvalidInput(
             "instruction_id", "is already used by a different withdrawal; choose a new one"
+        )
+    return found
+
+
+def read_answer(answer: Answer, what: str, sent: WithdrawalToSign) -> Withdrawal:
+    """The withdrawal a POST's 2xx answer carries, which must be the one requested."""
+    found = read_withdrawal(answer, what)
+    if not _matches(found, sent):
+        raise errors.MalformedResponse(
+            f"{what}: the answer describes another withdrawal than the one requested",
+            http_status=answer.status_code,
+            body=answer.content,
         )
     return found
 
@@ -123,6 +131,8 @@ class OmniaPlans:
         scope: str = "",
     ) -> None:
         self.policy = RetryPolicy(max_retries=max_retries)
+        if not callable(clock):
+            raise errors.InvalidInput("clock", "must be a function returning monotonic seconds")
         self.clock = clock
         self.wall_clock_ms = wall_clock_ms
         self.journal = journal
@@ -183,7 +193,7 @@ class OmniaPlans:
         if signature is not None:
             return signature
         assert signer is not None
-        signed = yield Invoke(signer.sign_withdrawal, (withdrawal,), field="signer")
+        signed = yield Invoke(signer.sign_withdrawal, (withdrawal,), field="signer", foreign=True)
         return check_signature(signed, "signer")
 
     # --- the journal ---
@@ -270,7 +280,7 @@ class OmniaPlans:
             yield from write_once(
                 Write(
                     Request.of(what, request_withdrawal, safe=False, body=body),
-                    read=lambda answer: _answered(read_withdrawal(answer, what), withdrawal),
+                    read=lambda answer: read_answer(answer, what, withdrawal),
                     unknown=lambda message, cause: errors.OutcomeUnknown(
                         f"{message} (withdrawal {iid!r})",
                         how_to_check=how_to_check,
@@ -298,6 +308,7 @@ class OmniaPlans:
         iid = check_instruction_id(instruction_id)
         timeout_s = check_seconds(timeout, "timeout")
         interval = check_seconds(poll_interval, "poll_interval")
+        yield Extend(timeout_s)  # the call may last as long as the wait, and one more call
         give_up_at = self.clock() + timeout_s
         while True:
             withdrawal = yield from self.get_withdrawal(iid, what="wait_for_withdrawal")
@@ -316,16 +327,6 @@ class OmniaPlans:
                     last_seen=withdrawal,
                 )
             yield Sleep(min(interval, remaining))
-
-
-def _answered(found: Withdrawal, sent: WithdrawalToSign) -> Withdrawal:
-    """A POST's answer counts only when it describes the withdrawal we sent."""
-    if not matches(found, sent):
-        raise errors.MalformedResponse(
-            f"request_withdrawal: the answer describes another withdrawal than "
-            f"{sent.instruction_id!r}"
-        )
-    return found
 
 
 def _deadline_intent(deadline: object) -> Any:

@@ -22,7 +22,8 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from .. import errors
-from .._core.secret import Secret
+from .._core import rules
+from .._core.secret import SafeRepr, Secret, conceal, unwrap
 from ..amounts import format_decimal
 
 __all__ = [
@@ -99,19 +100,76 @@ _DOMAIN_TYPES = {
 }
 
 
-def _as_field(spec: Eip712Field | tuple[str, str, Source]) -> Eip712Field:
-    field = spec if isinstance(spec, Eip712Field) else Eip712Field(*spec)
-    if isinstance(field.source, str) and field.source not in WITHDRAWAL_FIELDS:
+# The elementary Solidity types a member may have (what eth_signTypedData_v4 encodes).
+_SOLIDITY_TYPE = re.compile(
+    r"u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192"
+    r"|200|208|216|224|232|240|248|256)?|address|bool|string|bytes([1-9]|[12][0-9]|3[0-2])?"
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _as_field(spec: object) -> Eip712Field:
+    if isinstance(spec, Eip712Field):
+        field = spec
+    elif isinstance(spec, tuple | list) and len(spec) == 3:
+        field = Eip712Field(*spec)
+    else:
         raise errors.InvalidInput(
-            "fields", f"source {field.source!r} is not one of {', '.join(WITHDRAWAL_FIELDS)}"
+            "fields", "each is an Eip712Field or a (name, type, source) triple"
         )
-    if not field.name or not field.type:
-        raise errors.InvalidInput("fields", "every field needs a name and a Solidity type")
+    if not isinstance(field.name, str) or not _IDENTIFIER.fullmatch(field.name):
+        raise errors.InvalidInput("fields", "every field needs a name (an identifier)")
+    if not isinstance(field.type, str) or not _SOLIDITY_TYPE.fullmatch(field.type):
+        raise errors.InvalidInput(
+            "fields", "every field needs an elementary Solidity type (uint256, address, ...)"
+        )
+    if isinstance(field.source, str):
+        if field.source not in WITHDRAWAL_FIELDS:
+            raise errors.InvalidInput(
+                "fields", f"source {field.source!r} is not one of {', '.join(WITHDRAWAL_FIELDS)}"
+            )
+    elif not callable(field.source):
+        raise errors.InvalidInput("fields", "a source is a field name or a function")
     return field
 
 
-def _as_fields(specs: Iterable[Eip712Field | tuple[str, str, Source]]) -> tuple[Eip712Field, ...]:
+def _as_fields(specs: object) -> tuple[Eip712Field, ...]:
+    if isinstance(specs, str | bytes) or not isinstance(specs, Iterable):
+        raise errors.InvalidInput("fields", "must be a list of fields")
     return tuple(_as_field(s) for s in specs)
+
+
+def _as_domain(value: object) -> dict[str, Any]:
+    """The EIP-712 domain, each value of its key's type (so signing cannot fail on it later)."""
+    if not isinstance(value, Mapping):
+        raise errors.InvalidInput("domain", "must be a mapping")
+    domain = dict(value)
+    unknown = set(domain) - set(_DOMAIN_TYPES)
+    if unknown:
+        raise errors.InvalidInput(
+            "domain",
+            f"unknown keys {sorted(map(str, unknown))}; allowed: {', '.join(_DOMAIN_TYPES)}",
+        )
+    for key in ("name", "version"):
+        if key in domain and not isinstance(domain[key], str):
+            raise errors.InvalidInput("domain", f"{key} must be a string")
+    if "chainId" in domain:
+        _fits(domain["chainId"], "uint256", "domain", "chainId")
+    if "verifyingContract" in domain:
+        rules.eth_address(domain["verifyingContract"], "domain")
+    salt = domain.get("salt")
+    if salt is not None and not (isinstance(salt, bytes) and len(salt) == 32):
+        raise errors.InvalidInput("domain", "salt must be 32 bytes")
+    return domain
+
+
+def _fits(value: object, solidity: str, field: str, member: str) -> int:
+    """``value`` as an int of the Solidity integer type ``solidity`` (uint8 ... int256)."""
+    bits = int(solidity.removeprefix("u").removeprefix("int") or 256)
+    low, high = (0, 2**bits) if solidity.startswith("u") else (-(2 ** (bits - 1)), 2 ** (bits - 1))
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value < high:
+        raise errors.InvalidInput(field, f"{member} must be an int that fits {solidity}")
+    return value
 
 
 def _eip712_value(field: Eip712Field, withdrawal: WithdrawalToSign) -> Any:
@@ -132,7 +190,9 @@ def _eip712_value(field: Eip712Field, withdrawal: WithdrawalToSign) -> Any:
                     f"struct member {field.name!r} is an integer but the amount has decimals;"
                     " use amount_base_units",
                 )
-            return int(value)
+            value = int(value)
+    if field.type.startswith(("uint", "int")):
+        return _fits(value, field.type, "signer", f"struct member {field.name!r}")
     return value
 
 
@@ -152,17 +212,14 @@ class Eip712Layout:
         )
     """
 
-    domain: Mapping[str, Any] = attrs.field(converter=dict)
+    domain: Mapping[str, Any] = attrs.field(converter=_as_domain)
     primary_type: str
     fields: tuple[Eip712Field, ...] = attrs.field(converter=_as_fields)
 
     def __attrs_post_init__(self) -> None:
-        unknown = set(self.domain) - set(_DOMAIN_TYPES)
-        if unknown:
-            raise errors.InvalidInput(
-                "domain", f"unknown keys {sorted(unknown)}; allowed: {', '.join(_DOMAIN_TYPES)}"
-            )
-        if not self.primary_type or self.primary_type == "EIP712Domain":
+        primary = self.primary_type
+        valid = isinstance(primary, str) and _IDENTIFIER.fullmatch(primary)
+        if not valid or primary == "EIP712Domain":
             raise errors.InvalidInput("primary_type", "must name the signed struct")
         if not self.fields:
             raise errors.InvalidInput("fields", "the struct needs at least one field")
@@ -199,8 +256,8 @@ def _eth_account() -> Any:
     return eth_account
 
 
-def _key_bytes(private_key: str | bytes) -> bytes:
-    """32 key bytes from hex or raw bytes; the message never shows the key."""
+def _key_bytes(private_key: object) -> Secret[bytes]:
+    """32 key bytes from hex or raw bytes (run through :func:`unwrap`: it may fail freely)."""
     raw: bytes | None = None
     if isinstance(private_key, bytes):
         raw = private_key
@@ -209,43 +266,69 @@ def _key_bytes(private_key: str | bytes) -> bytes:
         if re.fullmatch(r"[0-9a-fA-F]{64}", text):
             raw = bytes.fromhex(text)
     if raw is None or len(raw) != 32:
-        raise errors.InvalidInput("private_key", "must be 32 bytes, raw or as 64 hex digits")
-    return raw
+        raise errors.InvalidInput("private_key", _KEY_RULE)
+    return Secret(raw)
 
 
-class Eip712Signer:
+_KEY_RULE = "must be 32 bytes, raw or as 64 hex digits"
+
+
+def _check_layout(layout: object) -> Eip712Layout:
+    if not isinstance(layout, Eip712Layout):
+        raise errors.InvalidInput("layout", "must be an Eip712Layout")
+    return layout
+
+
+class Eip712Signer(SafeRepr):
     """Signs the typed data of an :class:`Eip712Layout` with a local secp256k1 key.
 
-    The key is kept in a :class:`~withdrawal_clients._core.secret.Secret`: it never appears in a
-    repr, a message or a traceback made here. ``address`` is the signer's public address.
+    The key is kept in a :class:`~withdrawal_clients._core.secret.Secret`: it never appears in
+    a repr, a message or a traceback (with or without locals). ``address`` is the signer's
+    public address.
     """
 
     def __init__(
         self, private_key: str | bytes | Secret[str] | Secret[bytes], layout: Eip712Layout
     ) -> None:
+        secret = conceal(private_key)  # first: no frame below may hold the raw key
+        del private_key
         eth_account = _eth_account()
-        raw = private_key.reveal() if isinstance(private_key, Secret) else private_key
-        key = _key_bytes(raw)
-        try:
-            self.address: str = eth_account.Account.from_key(key).address
-        except Exception:  # eth-keys refuses 0 and keys >= the curve order
-            raise errors.InvalidInput("private_key", "is not a valid secp256k1 key") from None
-        self._key = Secret(key)
-        self.layout = layout
+        self.layout = _check_layout(layout)
+        if secret is None:
+            raise errors.InvalidInput("private_key", _KEY_RULE)
+        self._key = unwrap(secret, _key_bytes, "private_key", _KEY_RULE)
+        # eth-keys refuses 0 and keys at or above the curve order.
+        self.address: str = unwrap(
+            self._key,
+            lambda key: eth_account.Account.from_key(key).address,
+            "private_key",
+            "is not a valid secp256k1 key",
+        )
 
     def sign_withdrawal(self, withdrawal: WithdrawalToSign) -> str:
         eth_account = _eth_account()
-        signable = eth_account.messages.encode_typed_data(
-            full_message=self.layout.typed_data(withdrawal)
+        typed = self.layout.typed_data(withdrawal)
+        try:
+            signable = eth_account.messages.encode_typed_data(full_message=typed)
+        except Exception:  # a value the layout's types cannot carry (the key is not involved)
+            raise errors.InvalidInput(
+                "signer", "the withdrawal does not fit the layout's struct types"
+            ) from None
+        signature: bytes = unwrap(
+            self._key,
+            lambda key: bytes(
+                eth_account.Account.sign_message(signable, private_key=key).signature
+            ),
+            "signer",
+            "could not sign with the key",
         )
-        signed = eth_account.Account.sign_message(signable, private_key=self._key.reveal())
-        return "0x" + bytes(signed.signature).hex()
+        return "0x" + signature.hex()
 
-    def __repr__(self) -> str:
-        return f"Eip712Signer(address={self.address!r}, primary_type={self.layout.primary_type!r})"
+    def _shown(self) -> dict[str, object]:
+        return {"address": self.address, "primary_type": self.layout.primary_type}
 
 
-class ExternalSigner:
+class ExternalSigner(SafeRepr):
     """Adapts a signing callable kept elsewhere (a KMS, a hardware wallet, a signing service).
 
     The callable gets the :class:`WithdrawalToSign` and returns the 0x-hex signature, or an
@@ -255,8 +338,12 @@ class ExternalSigner:
     def __init__(
         self, sign: Callable[[WithdrawalToSign], str | Awaitable[str]], *, name: str = ""
     ) -> None:
+        if not callable(sign):
+            raise errors.InvalidInput("sign", "must be a function returning a 0x-hex signature")
+        if not isinstance(name, str):
+            raise errors.InvalidInput("name", "must be a string")
         self._sign = sign
-        self.name = name or getattr(sign, "__qualname__", type(sign).__name__)
+        self.name = name or _name_of(sign)
 
     @classmethod
     def typed_data(
@@ -264,11 +351,18 @@ class ExternalSigner:
     ) -> ExternalSigner:
         """A signer that hands ``sign`` the EIP-712 typed data of ``layout`` (what
         ``eth_signTypedData_v4`` takes) instead of the raw withdrawal."""
-        name = getattr(sign, "__qualname__", type(sign).__name__)
-        return cls(lambda withdrawal: sign(layout.typed_data(withdrawal)), name=name)
+        checked = _check_layout(layout)
+        if not callable(sign):
+            raise errors.InvalidInput("sign", "must be a function returning a 0x-hex signature")
+        return cls(lambda withdrawal: sign(checked.typed_data(withdrawal)), name=_name_of(sign))
 
     def sign_withdrawal(self, withdrawal: WithdrawalToSign) -> str | Awaitable[str]:
         return self._sign(withdrawal)
 
-    def __repr__(self) -> str:
-        return f"ExternalSigner({self.name})"
+    def _shown(self) -> dict[str, object]:
+        return {"name": self.name}
+
+
+def _name_of(function: object) -> str:
+    name = getattr(function, "__qualname__", None)
+    return name if isinstance(name, str) else type(function).__name__

@@ -14,15 +14,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import httpx
 
 from .. import errors
-from .._core.driver import AsyncClient, SyncClient, async_driver, sync_driver
+from .._core.driver import AsyncClient, AsyncDriver, SyncClient, SyncDriver
 from .._core.durable import Recovery
-from .._core.secret import Secret
+from .._core.secret import Secret, conceal
 from .._core.transport import base_url_for
 from .inputs import DEFAULT_EXPIRATION, SignedWithdrawalTo, StarkKeys
 from .plans import NETWORKS, ReddioPlans
@@ -81,9 +82,12 @@ class ReddioClient(_Reddio, SyncClient):
     once per client (they cannot change during a payout run). ``base_url`` wins over
     ``network`` ("mainnet", "testnet", "sepolia"). ``transport`` or ``http_client`` bring
     the caller's own httpx transport or client; a caller's client is used as given (never
-    changed) and its base URL is used when ``base_url`` is not given. ``sleep`` and
-    ``clock`` exist for tests and schedulers. ``default_headers`` go on every request;
-    :meth:`with_options` gives a copy with another timeout or retry count.
+    changed) and its base URL is used when ``base_url`` is not given. ``timeout`` bounds each
+    network wait (default 30 s, connect 5 s); ``call_timeout`` bounds each method call as a
+    whole, retries, pauses and slow answers included (default: ``(max_retries + 1) x
+    timeout`` plus the backoff pauses; a wait_for_record adds its own ``timeout``).
+    ``default_headers`` go on every request; :meth:`with_options` gives a copy with another
+    timeout or retry count. ``sleep`` and ``clock`` exist for tests and schedulers.
     """
 
     def __init__(
@@ -94,6 +98,7 @@ class ReddioClient(_Reddio, SyncClient):
         stark_private_key: PrivateKey | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        call_timeout: float | timedelta | None = None,
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
@@ -103,22 +108,25 @@ class ReddioClient(_Reddio, SyncClient):
         cache_lookups: bool = False,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
+        key = conceal(stark_private_key)  # first: no frame below may hold the raw key
+        del stark_private_key
         self._plans = ReddioPlans(
-            stark_private_key=stark_private_key,
+            stark_private_key=key,
             max_retries=max_retries,
             clock=clock,
             journal=_journal(journal),
             cache_lookups=cache_lookups,
         )
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
-        self._driver = sync_driver(
+        self._driver = SyncDriver(
             base_url=self._base_url,
             policy=self._plans.policy,
+            sleep=sleep,
             timeout=timeout,
             transport=transport,
             http_client=http_client,
+            call_timeout=call_timeout,
             default_headers=default_headers,
-            sleep=sleep,
         )
 
     def nonce(self, stark_key: str | None = None) -> int:
@@ -281,6 +289,7 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         stark_private_key: PrivateKey | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 3,
+        call_timeout: float | timedelta | None = None,
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -290,22 +299,25 @@ class AsyncReddioClient(_Reddio, AsyncClient):
         cache_lookups: bool = False,
     ) -> None:
         """Check every argument, then open (or adopt) the HTTP client."""
+        key = conceal(stark_private_key)  # first: no frame below may hold the raw key
+        del stark_private_key
         self._plans = ReddioPlans(
-            stark_private_key=stark_private_key,
+            stark_private_key=key,
             max_retries=max_retries,
             clock=clock,
             journal=_journal(journal),
             cache_lookups=cache_lookups,
         )
         self._base_url = base_url_for(base_url, http_client, _default_url(network))
-        self._driver = async_driver(
+        self._driver = AsyncDriver(
             base_url=self._base_url,
             policy=self._plans.policy,
+            sleep=sleep,
             timeout=timeout,
             transport=transport,
             http_client=http_client,
+            call_timeout=call_timeout,
             default_headers=default_headers,
-            sleep=sleep,
         )
 
     async def nonce(self, stark_key: str | None = None) -> int:

@@ -17,7 +17,7 @@ import attrs
 from .. import amounts, starkex
 from .._core import rules
 from .._core.rules import decimal_int
-from .._core.secret import Secret
+from .._core.secret import SafeRepr, Secret, conceal, unwrap
 from ..errors import InvalidInput, MissingExtra
 from ..starkex import AssetKind
 
@@ -34,6 +34,9 @@ U31 = 2**31  # vault ids and nonces are packed into 31 bits of the signed messag
 U251 = 2**251  # asset ids, stark keys and signed integers are field elements below 2^251
 MAX_QUANTIZED = 2**63 - 1  # the amount is packed into 63 bits
 U256 = 2**256  # an ERC721 token id is a uint256
+U160 = 2**160  # an Ethereum address is 160 bits
+MIN_STARK_KEY = 2**200  # a curve point's x below this has a chance of 2^-51: a typo instead
+ADDRESS_DIGITS = 40
 DEFAULT_EXPIRATION = 2**22 - 1  # hours since the epoch; every official SDK's default
 # Reddio's asset kinds; fungible ones move amounts, the others move one token.
 FUNGIBLE_KINDS = frozenset({AssetKind.ETH, AssetKind.ERC20})
@@ -68,12 +71,29 @@ def contract(value: object, field: str = "contract_address") -> str:
         return "ETH"
     if not isinstance(value, str) or not value.startswith("0x"):
         raise InvalidInput(field, 'must be "ETH" or an Ethereum address (0x + 40 hex digits)')
-    return eth_address(value, field)
+    address = eth_address(value, field)
+    if int(address, 16) == 0:
+        raise InvalidInput(field, 'must not be the zero address (ether is "ETH")')
+    return address
 
 
 def receiver_hex(value: object, field: str = "receiver") -> str:
-    """The receiver, an Ethereum address or a stark key, as the 0x-hex string that is posted."""
+    """The receiver as the 0x-hex string that is posted: an Ethereum address (0x + 40 hex
+    digits, its EIP-55 checksum right when in mixed case, not the zero address) or a stark key
+    (any real one is above 2^200). An int is formatted, an address with all 40 digits."""
     number = hex_int(value, field)
+    if number == 0:
+        raise InvalidInput(field, "must not be zero (funds sent there are lost)")
+    if isinstance(value, str) and len(value) == len("0x") + ADDRESS_DIGITS:
+        return eth_address(value, field)
+    if number < U160 and not isinstance(value, str):
+        return f"0x{number:0{ADDRESS_DIGITS}x}"
+    if number < MIN_STARK_KEY:  # no real stark key is this small: an address with a typo?
+        raise InvalidInput(
+            field,
+            "must be an Ethereum address (0x + 40 hex digits) or a stark key (0x + 51 to 63 hex "
+            "digits); a digit may be missing or extra",
+        )
     return value.lower() if isinstance(value, str) else hex(number)
 
 
@@ -156,8 +176,19 @@ def token_id_for(value: object, kind: AssetKind, field: str = "token_id") -> str
     return str(value)
 
 
+_KEY_RULE = "must be a 0x-prefixed hex string or an int, in (0, the curve order)"
+
+
+def _private_key(raw: object, field: str) -> Secret[int]:
+    """A stark private key's number (run through :func:`unwrap`: it may fail freely)."""
+    number = hex_int(raw, field, bound=starkex.EC_ORDER, bound_text="the curve order")
+    if number == 0:
+        raise InvalidInput(field, "must not be 0")
+    return Secret(number)
+
+
 @attrs.frozen(repr=False)
-class StarkKeys:
+class StarkKeys(SafeRepr):
     """A stark private key (kept in a Secret) and its stark key, derived once.
 
     Pass one to :func:`build_withdrawal_to` instead of the bare private key to skip the
@@ -170,23 +201,28 @@ class StarkKeys:
     @classmethod
     def of(cls, value: object, field: str = "stark_private_key") -> StarkKeys:
         """From an int, a 0x-hex string, a Secret, or StarkKeys (returned as is)."""
-        if isinstance(value, StarkKeys):
-            return value
-        if isinstance(value, Secret):
-            value = value.reveal()
-        if value is None:
+        secret = conceal(value)  # first: no frame below may hold the raw key
+        del value
+        if secret is None:
             raise InvalidInput(field, "is required for a signed call")
-        number = hex_int(value, field, bound=starkex.EC_ORDER, bound_text="the curve order")
-        if number == 0:
-            raise InvalidInput(field, "must not be 0")
-        secret = Secret(number)
-        return cls(secret, hex(starkex.private_to_stark_key(secret)))
+        if isinstance(secret.reveal(), StarkKeys):
+            keys: StarkKeys = secret.reveal()
+            return keys
+        private = unwrap(secret, lambda raw: _private_key(raw, field), field, _KEY_RULE)
+        return cls(private, hex(starkex.private_to_stark_key(private)))
 
     @classmethod
-    def from_eth_signature(cls, signature: str) -> StarkKeys:
+    def from_eth_signature(cls, signature: str | Secret[str]) -> StarkKeys:
         """Reddio's keys from a wallet's 65-byte signature (hex) of Reddio's EIP-712 payload
-        (``starkex.layer2_key_typed_data(chain_id)``), e.g. from ``eth_signTypedData_v4``."""
-        return cls.of(Secret(starkex.get_private_key_from_eth_signature(signature)))
+        (``starkex.layer2_key_typed_data(chain_id)``), e.g. from ``eth_signTypedData_v4``.
+        The signature is as secret as the key it gives."""
+        secret = conceal(signature)
+        del signature
+        rule = "must be 65 bytes as 130 hex digits, 0x optional"
+        if secret is None:
+            raise InvalidInput("eth_signature", rule)
+        derive = starkex.get_private_key_from_eth_signature
+        return cls.of(unwrap(secret, lambda raw: Secret(derive(raw)), "eth_signature", rule))
 
     @classmethod
     def from_eth_key(
@@ -195,21 +231,30 @@ class StarkKeys:
         """Reddio's keys for an Ethereum account whose key is at hand (needs the ``[eth]``
         extra): sign Reddio's EIP-712 payload for ``chain_id`` (1 mainnet, 11155111 Sepolia)
         and derive from the signature, as Reddio's wallets do."""
+        secret = conceal(eth_private_key)  # first: no frame below may hold the raw key
+        del eth_private_key
         try:
             from eth_account import Account
             from eth_account.messages import encode_typed_data
         except ImportError:
             raise MissingExtra("deriving keys from an Ethereum key", "eth") from None
-        key = eth_private_key.reveal() if isinstance(eth_private_key, Secret) else eth_private_key
         message = encode_typed_data(full_message=starkex.layer2_key_typed_data(chain_id))
-        try:
-            signed = Account.sign_message(message, private_key=key)
-        except Exception:  # eth-account's own messages may quote the key: keep them out
-            raise InvalidInput("eth_private_key", "must be a valid secp256k1 private key") from None
-        return cls.from_eth_signature("0x" + bytes(signed.signature).hex())
+        rule = "must be a valid secp256k1 private key"
+        if secret is None:
+            raise InvalidInput("eth_private_key", rule)
+        # eth-account's own messages may quote the key: unwrap keeps them out.
+        signature = unwrap(
+            secret,
+            lambda key: Secret(
+                "0x" + bytes(Account.sign_message(message, private_key=key).signature).hex()
+            ),
+            "eth_private_key",
+            rule,
+        )
+        return cls.from_eth_signature(signature)
 
-    def __repr__(self) -> str:
-        return f"StarkKeys(stark_key={self.stark_key!r})"
+    def _shown(self) -> dict[str, object]:
+        return {"stark_key": self.stark_key}
 
 
 @attrs.frozen
@@ -369,7 +414,9 @@ def build_withdrawal_to(
     ETH and ERC20 and names the token for NFTs (whose amount must then be 1). Suited to offline
     or cold signing: the result's ``body`` can be posted later by any client.
     """
-    keys = StarkKeys.of(stark_private_key)
+    key = conceal(stark_private_key)  # first: no frame below may hold the raw key
+    del stark_private_key
+    keys = StarkKeys.of(key)
     kind = AssetKind.ERC721 if token_id not in (None, "") else AssetKind.ERC20
     token = token_id_for(token_id, kind)
     checked_amount = quantized_amount(amount, kind)

@@ -47,13 +47,13 @@ from .._core import durable, rules
 from .._core.answers import error_for_answer, read_json
 from .._core.durable import Recovery
 from .._core.secret import Secret
-from .._core.steps import Answer, Exclusive, Plan, Request, Sleep
+from .._core.steps import Answer, Exclusive, Extend, Plan, Request, Sleep
 from .._core.transport import RetryPolicy, check_seconds
 from .._core.writes import Write, write_once
 from ..starkex import AssetKind
 from . import inputs as check
 from .inputs import DEFAULT_EXPIRATION, GivenAmount, SignedWithdrawalTo, StarkKeys
-from .results import ContractInfo, Record, WithdrawableAsset, WithdrawalResult, to_int
+from .results import INT64, ContractInfo, Record, WithdrawableAsset, WithdrawalResult, to_int
 
 if TYPE_CHECKING:
     from ..journal import Entry, Journal
@@ -160,6 +160,8 @@ class ReddioPlans:
         cache_lookups: bool = False,
     ) -> None:
         self.policy = RetryPolicy(max_retries=max_retries)
+        if clock is not None and not callable(clock):
+            raise errors.InvalidInput("clock", "must be a function returning monotonic seconds")
         self.journal = journal
         if not isinstance(cache_lookups, bool):
             raise errors.InvalidInput("cache_lookups", "must be True or False")
@@ -283,8 +285,10 @@ class ReddioPlans:
         return _asset_id(kind, address, info.quantum, token)
 
     def get_record(self, sequence_id: int, *, stark_key: str | None = None) -> Plan[Record]:
-        if isinstance(sequence_id, bool) or not isinstance(sequence_id, int) or sequence_id < 0:
-            raise errors.InvalidInput("sequence_id", "must be a non-negative int")
+        if isinstance(sequence_id, bool) or not isinstance(sequence_id, int):
+            raise errors.InvalidInput("sequence_id", "must be an int")
+        if not 0 <= sequence_id < INT64:
+            raise errors.InvalidInput("sequence_id", "must be in [0, 2^63) (an int64)")
         key = self._own_stark_key(stark_key)
         what = "GET /v1/record"
         records = yield from self._get(
@@ -341,12 +345,13 @@ class ReddioPlans:
         if until is not None and not callable(until):
             raise errors.InvalidInput("until", "must be a callable taking a Record, or None")
         done = until or (lambda record: record.is_final)
+        yield Extend(timeout)  # the call may last as long as the wait, and one more call
         deadline = self._clock() + timeout
         last: Record | None = None
         while True:
             with contextlib.suppress(errors.NotFound):  # not visible yet: keep waiting
                 last = yield from self.get_record(sequence_id, stark_key=stark_key)
-            if last is not None and done(last):
+            if last is not None and _satisfied(done, last):
                 return last
             remaining = deadline - self._clock()
             if remaining <= 0:
@@ -703,6 +708,15 @@ class ReddioPlans:
             return given.quantize(decimals=0, quantum=1, kind=kind)
         info = yield from self.contract_info(address, kind)
         return given.quantize(decimals=info.decimals, quantum=info.quantum, kind=kind)
+
+
+def _satisfied(until: Callable[[Record], object], record: Record) -> bool:
+    """Whether ``until`` (the caller's) holds; its own failure is InvalidInput("until")."""
+    try:
+        return bool(until(record))
+    except Exception as exc:
+        failure = errors.InvalidInput("until", f"raised {type(exc).__name__}")
+    raise failure
 
 
 def _asset_id(kind: AssetKind, address: str, quantum: int, token: str) -> int:

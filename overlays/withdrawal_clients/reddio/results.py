@@ -1,7 +1,7 @@
 """Typed results of the Reddio client, converted from the generated models.
 
-Converters raise ValueError/TypeError on data that breaks the documented shape; the caller
-turns that into :class:`MalformedResponse` with the HTTP context.
+Converters raise ValueError/TypeError on data that breaks the documented shape or a range the
+spec states; the caller turns that into :class:`MalformedResponse` with the HTTP context.
 """
 
 from __future__ import annotations
@@ -16,9 +16,13 @@ from reddio_client.models import Record as RecordModel
 from reddio_client.models import WithdrawableAsset as WithdrawableAssetModel
 from reddio_client.types import Unset
 
+from ..amounts import MAX_DECIMALS
+
 __all__ = ["ContractInfo", "Record", "RecordStatus", "WithdrawableAsset", "WithdrawalResult"]
 
 _DIGITS = re.compile(r"[0-9]+")
+INT64 = 2**63  # the spec's int64: sequence ids, statuses, times
+UINT256 = 2**256
 
 
 class RecordStatus(int):
@@ -77,15 +81,24 @@ for _value, _name in RecordStatus._NAMES.items():
     setattr(RecordStatus, _name, RecordStatus(_value))
 
 
-def to_int(value: object, what: str) -> int:
-    """An int from a JSON number or a decimal string (Reddio sends both)."""
+def to_int(value: object, what: str, *, low: int = 0, below: int = INT64) -> int:
+    """An int in [low, below) from a JSON number or a decimal string (Reddio sends both).
+
+    Out of range is a ValueError like any other break of the spec, so the answer reader
+    reports it as a MalformedResponse (never as the caller's InvalidInput).
+    """
     if isinstance(value, bool):
         raise TypeError(f"{what}: expected an integer, got a boolean")
-    if isinstance(value, int):
-        return value
     if isinstance(value, str) and _DIGITS.fullmatch(value):
-        return int(value)
-    raise ValueError(f"{what}: expected an integer, got {type(value).__name__}")
+        # Checked before int(): a 5,000-digit string is out of range, not Python's digit limit.
+        digits = value.lstrip("0") or "0"
+        value = int(digits) if len(digits) <= len(str(below)) else below
+    if not isinstance(value, int):
+        raise ValueError(f"{what}: expected an integer, got {type(value).__name__}")
+    if not low <= value < below:
+        upper = f"2^{below.bit_length() - 1}" if below > 1024 else str(below)
+        raise ValueError(f"{what}: out of range [{low}, {upper})")
+    return value
 
 
 def _opt_str(value: object) -> str | None:
@@ -158,14 +171,11 @@ class ContractInfo:
 
     @classmethod
     def from_model(cls, model: ContractInfoModel) -> ContractInfo:
-        quantum = to_int(model.quantum, "contract_info.quantum")
-        if quantum < 1:
-            raise ValueError("contract_info.quantum: must be at least 1")
         return cls(
             contract_address=_opt_str(model.contract_address),
             type=_opt_str(model.type_),
-            decimals=to_int(model.decimals, "contract_info.decimals"),
-            quantum=quantum,
+            decimals=to_int(model.decimals, "contract_info.decimals", below=MAX_DECIMALS + 1),
+            quantum=to_int(model.quantum, "contract_info.quantum", low=1, below=UINT256),
             symbol=_opt_str(model.symbol),
             name=_opt_str(model.name),
             asset_type=_opt_str(model.asset_type),

@@ -6,7 +6,7 @@ argument and the rule, never the value: some of the values are private keys.
 
 from __future__ import annotations
 
-from .._core.secret import Secret
+from .._core.secret import conceal, unwrap
 from ..errors import InvalidInput
 from .curve import N
 
@@ -27,7 +27,11 @@ def in_range(value: object, field: str, low: int, high: int, rule: str) -> int:
 
 
 def private_key(value: object, field: str = "private_key") -> int:
-    """A STARK private key (an int or a ``Secret[int]``) in (0, n)."""
-    if isinstance(value, Secret):
-        value = value.reveal()
-    return in_range(value, field, 1, N, "in (0, n), n the STARK curve order")
+    """A STARK private key (an int or a ``Secret[int]``) in (0, n). Its error is raised from a
+    frame that never held the raw value (see :func:`~.._core.secret.unwrap`)."""
+    secret = conceal(value)
+    del value
+    rule = "in (0, n), n the STARK curve order"
+    if secret is None:
+        raise InvalidInput(field, f"must be an int {rule}")
+    return unwrap(secret, lambda raw: in_range(raw, field, 1, N, rule), field, rule)

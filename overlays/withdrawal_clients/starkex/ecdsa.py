@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hmac
 
-from .._core.secret import Secret
+from .._core.secret import Secret, conceal
 from ..errors import InvalidInput
 from . import _fast
 from ._checks import in_range, integer
@@ -78,9 +78,11 @@ def sign(msg_hash: int, private_key: int | Secret[int], seed: int | None = None)
     The same inputs always give the same signature (StarkWare's and Reddio's JS SDK's). The
     private key may be an int or a ``Secret[int]``.
     """
+    key = conceal(private_key)  # first: no frame that can raise may hold the raw key
+    del private_key
     msg_hash = in_range(msg_hash, "msg_hash", 1, ECDSA_BOUND, "in [1, 2^251)")
-    priv = check_private_key(private_key)
     next_seed = _seed(seed)
+    priv = check_private_key(key)  # nothing below can fail
     while True:
         k = rfc6979_k(msg_hash, priv, next_seed)
         next_seed = 1 if next_seed is None else next_seed + 1

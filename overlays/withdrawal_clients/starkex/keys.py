@@ -12,7 +12,7 @@ import hashlib
 import re
 from typing import Any
 
-from .._core.secret import Secret
+from .._core.secret import Secret, conceal, unwrap
 from ..errors import InvalidInput
 from ._checks import in_range
 from ._checks import private_key as check_private_key
@@ -28,7 +28,9 @@ def private_to_stark_key(private_key: int | Secret[int]) -> int:
 
     The private key may be an int or a ``Secret[int]``.
     """
-    priv = check_private_key(private_key)
+    key = conceal(private_key)  # first: no frame that can raise may hold the raw key
+    del private_key
+    priv = check_private_key(key)
     x = jacobian_x(mul_g(priv))
     assert x is not None  # 0 < priv < n
     return x
@@ -59,15 +61,23 @@ def get_private_key_from_eth_signature(eth_signature_hex: str) -> int:
     Uses the signature's r as 32 bytes, leading zeros included. The result is a secret: keep
     it out of logs (``withdrawal_clients._core.secret.Secret`` helps).
     """
-    if not isinstance(eth_signature_hex, str):
-        raise InvalidInput(
-            "eth_signature", f"must be a hex string, not {type(eth_signature_hex).__name__}"
-        )
-    match = _ETH_SIGNATURE.fullmatch(eth_signature_hex)
+    secret = conceal(eth_signature_hex)  # it is as secret as the key it gives
+    del eth_signature_hex
+    rule = "must be 65 bytes as 130 hex digits, 0x optional"
+    if secret is None:
+        raise InvalidInput("eth_signature", f"must be a hex string: {rule}")
+    r: Secret[bytes] = unwrap(secret, _signature_r, "eth_signature", rule)
+    return grind_key(r.reveal())
+
+
+def _signature_r(signature: object) -> Secret[bytes]:
+    """The r of a 65-byte signature in hex (run through unwrap: it may fail freely)."""
+    if not isinstance(signature, str):
+        raise InvalidInput("eth_signature", f"must be a hex string, not {type(signature).__name__}")
+    match = _ETH_SIGNATURE.fullmatch(signature)
     if match is None:
         raise InvalidInput("eth_signature", "must be 65 bytes as 130 hex digits, 0x optional")
-    r = bytes.fromhex(match.group(1))[:32]
-    return grind_key(r)
+    return Secret(bytes.fromhex(match.group(1))[:32])
 
 
 def layer2_key_typed_data(chain_id: int) -> dict[str, Any]:
