@@ -192,3 +192,9 @@ def test_amount_read_from_receipt_logs() -> None:
     assert claimed_amount([{**entry, "address": OWNER}], contract, key) is None  # another contract
     nft = keccak256(b"LogNftWithdrawalPerformed(uint256,uint256,uint256,uint256,address)")
     assert claimed_amount([{**entry, "topics": ["0x" + nft.hex()]}], contract, key) == 1
+
+
+def test_an_owner_address_with_leading_zeros_is_shown_with_all_40_digits() -> None:
+    owner = "0x00000000000000000000000000000000000000ab"
+    call = plan_call(ClaimTarget.of("ETH", owner=owner, quantum=10**12))
+    assert call.describe().startswith(f"withdraw(ownerKey={owner}, assetType=0x")

@@ -229,11 +229,16 @@ class ClaimCall:
     data: bytes
 
     def describe(self) -> str:
-        shown = ", ".join(
-            f"{name}={'0x' + value.hex() if isinstance(value, bytes) else hex(value)}"
-            for name, value in self.arguments
-        )
-        return f"{self.function}({shown})"
+        return f"{self.function}({', '.join(_shown(n, v) for n, v in self.arguments)})"
+
+
+def _shown(name: str, value: int | bytes) -> str:
+    """An argument as a person reads it: an owner key that is an address with all 40 digits."""
+    if isinstance(value, bytes):
+        return f"{name}=0x{value.hex()}"
+    if name == "ownerKey" and (address := recipient_of(value)) is not None:
+        return f"{name}={address}"
+    return f"{name}={hex(value)}"
 
 
 _SIGNATURES = {
