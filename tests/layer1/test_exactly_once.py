@@ -5,7 +5,7 @@ instead of sending another."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,8 @@ from eth_account import Account
 from layer1_support import nonce, seeded, withdraw
 from web3 import Web3
 from web3.providers import JSONBaseProvider
-from withdrawal_clients import OutcomeUnknown, ReddioClient
-from withdrawal_clients.layer1 import FileClaimLog, L1Claimer, NothingToClaim
+from withdrawal_clients import Journal, OutcomeUnknown, ReddioClient
+from withdrawal_clients.layer1 import FileClaimLog, JournalClaimLog, L1Claimer, NothingToClaim
 from withdrawal_clients.sandbox import ServedSandbox
 from withdrawal_clients.sandbox._l1 import STARKEX_ADDRESS
 
@@ -44,6 +44,15 @@ def claimer_with(served: ServedSandbox, log: FileClaimLog, fault: Any = None, **
     return L1Claimer(Web3(provider), STARKEX_ADDRESS, tracker=log, **options)
 
 
+def held_claim(log: Any) -> Any:
+    """The one claim a tracker holds, as the tracker holds it."""
+    if isinstance(log, FileClaimLog):
+        (entry,) = json.loads(log.path.read_text()).values()
+        return entry
+    (held,) = log.journal.entries(api="l1")
+    return log.get(held.key)
+
+
 def die_on(name: str, *, after: bool) -> Callable[[str, Callable[[], Any]], Any]:
     def fault(method: str, forward: Callable[[], Any]) -> Any:
         if method != name:
@@ -61,14 +70,21 @@ def died_before_broadcast(served: ServedSandbox, log: FileClaimLog, target: Any,
         claimer_with(served, log, die_on("eth_sendRawTransaction", after=False)).claim(
             target, account=payer
         )
-    (entry,) = json.loads(log.path.read_text()).values()
+    entry = held_claim(log)
     assert entry["state"] == "sending"
     return entry
 
 
-@pytest.fixture
-def log(tmp_path: Path) -> FileClaimLog:
-    return FileClaimLog(tmp_path / "claims.json")
+@pytest.fixture(params=["file", "journal"])
+def log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A claim file, or the withdrawal journal (claims recorded beside withdrawals)."""
+    if request.param == "file":
+        yield FileClaimLog(tmp_path / "claims.json")
+        return
+    with Journal.open(tmp_path / "journal.db") as journal:
+        yield JournalClaimLog(journal)
+        entries = journal.entries(api="l1")
+        assert all(entry.scope == "layer1" for entry in entries)
 
 
 @pytest.fixture
@@ -82,7 +98,7 @@ def test_died_after_broadcast_before_the_receipt(
     dying = claimer_with(served, log, die_on("eth_sendRawTransaction", after=True))
     with pytest.raises(ProcessDied):
         dying.claim(target, account=payer)
-    (entry,) = json.loads(log.path.read_text()).values()
+    entry = held_claim(log)
     assert entry["state"] == "sending" and entry["from"] == payer.address
     assert int(entry["nonce"]) == 0 and entry["data"].startswith("0x441a3e70")  # withdraw
     assert nonce(web3, payer) == 1  # it was mined
@@ -123,7 +139,7 @@ def test_recorded_transaction_whose_nonce_went_elsewhere_is_replaced(
     assert not result.recovered and result.tx_hash != recorded["tx_hash"]
     assert nonce(web3, payer) == 2
     assert served.sandbox.l1.balance(target.recipient) == WEI
-    (entry,) = json.loads(log.path.read_text()).values()
+    entry = held_claim(log)
     assert entry["state"] == "done" and entry["tx_hash"] == result.tx_hash
 
 
@@ -154,7 +170,7 @@ def test_receipt_not_in_time_is_outcome_unknown_then_followed(
     slow = claimer_with(served, log, never_mined, receipt_timeout=0.2, poll_interval=0.05)
     with pytest.raises(OutcomeUnknown) as unknown:
         slow.claim(target, account=payer)
-    (entry,) = json.loads(log.path.read_text()).values()
+    entry = held_claim(log)
     assert entry["tx_hash"] in str(unknown.value)
 
     result = claimer_with(served, log).claim(target, account=payer)

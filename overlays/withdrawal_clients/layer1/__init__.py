@@ -37,7 +37,7 @@ from .claim import (
     TransactionSigner,
     UnsignedClaim,
 )
-from .tracking import ClaimTracker, FileClaimLog
+from .tracking import ClaimTracker, FileClaimLog, JournalClaimLog
 
 __all__ = [
     "KNOWN_STARKEX_CONTRACTS",
@@ -47,6 +47,7 @@ __all__ = [
     "ClaimTarget",
     "ClaimTracker",
     "FileClaimLog",
+    "JournalClaimLog",
     "L1Claimer",
     "NothingToClaim",
     "PlannedClaim",

@@ -13,11 +13,14 @@ import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InvalidInput
 
-__all__ = ["ClaimTracker", "FileClaimLog"]
+if TYPE_CHECKING:
+    from ..journal import Journal
+
+__all__ = ["ClaimTracker", "FileClaimLog", "JournalClaimLog"]
 
 
 class ClaimTracker(Protocol):
@@ -102,3 +105,35 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class JournalClaimLog:
+    """A claim tracker in the withdrawal journal (``Journal.open(...)``), beside the
+    withdrawals the claims finish: each claim is one entry of api ``"l1"``, recorded (SENDING)
+    before its transaction is broadcast and DONE once mined, so ``payout status`` and
+    ``journal.entries(api="l1")`` show claims left in flight. Shared by every process and host
+    that shares the journal."""
+
+    API = "l1"
+
+    def __init__(self, journal: Journal, *, scope: str = "layer1") -> None:
+        self.journal = journal
+        self.scope = scope
+
+    def __repr__(self) -> str:
+        return f"JournalClaimLog({self.journal!r})"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        entry = self.journal.get(self.API, key)
+        if entry is None:
+            return None
+        recorded = entry.result if entry.result is not None else entry.request
+        return None if recorded is None else dict(recorded)
+
+    def put(self, key: str, entry: Mapping[str, Any]) -> None:
+        if self.journal.get(self.API, key) is None:
+            self.journal.begin(self.API, key, self.scope, {"claim": key})
+        if entry.get("state") == "done":
+            self.journal.mark_done(self.API, key, entry)
+        else:  # sending, or a dropped / reverted transaction that a new one may replace
+            self.journal.mark_sending(self.API, key, entry)
