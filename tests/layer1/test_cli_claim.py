@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from layer1_support import nonce, seeded, withdraw
 from web3 import Web3
-from withdrawal_clients import ReddioClient, cli
+from withdrawal_clients import Journal, ReddioClient, State, cli
 from withdrawal_clients.layer1._cli import ETH_KEY_ENV
 from withdrawal_clients.sandbox import Fault, ServedSandbox
 from withdrawal_clients.sandbox._l1 import STARKEX_ADDRESS
@@ -106,3 +106,28 @@ def test_key_only_from_the_environment_and_contract_fallback(
     assert shown["starkex_contract"] == "0x682173dd52A16EC51Cb65Bbd6DA1D3baCf831b45"
     assert shown["contract_from"] == "known addresses (fallback)" and shown["claims"] == []
     assert "using the known address" in caplog.text
+
+
+def test_claims_recorded_in_the_withdrawal_journal(
+    served: ServedSandbox,
+    reddio: ReddioClient,
+    owner: Any,
+    web3: Web3,
+    claim: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    withdraw(reddio, seeded(served.sandbox, "ETH"), owner.address, "0.25")
+    served.sandbox.l1.fund(owner.address, 10**17)
+    monkeypatch.setenv(ETH_KEY_ENV, owner.key.hex())
+    journal = str(tmp_path / "journal.db")
+
+    code, out, err = claim("--journal", journal, "--json")
+    assert code == 0, err
+    assert [c["status"] for c in json.loads(out)["claims"]] == ["claimed"]
+    code, out, err = claim("--journal", journal, "--json")
+    assert code == 2 and nonce(web3, owner) == 1  # nothing pending: nothing sent again
+    with Journal.open(journal) as opened:
+        (entry,) = opened.entries(api="l1")
+    assert entry.state == State.DONE and entry.result is not None
+    assert owner.key.hex()[2:] not in json.dumps(dict(entry.result))

@@ -16,7 +16,7 @@ from ..errors import InvalidInput, MissingExtra, WithdrawalClientError
 from ._addresses import StarkexContract, starkex_contract_for
 from ._calls import ClaimTarget
 from .claim import ClaimResult, L1Claimer, NothingToClaim, PlannedClaim
-from .tracking import FileClaimLog
+from .tracking import ClaimTracker, FileClaimLog, JournalClaimLog
 
 if TYPE_CHECKING:
     from ..reddio import ReddioClient
@@ -37,6 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--claim-log", help="JSON file recording each claim before it is sent (re-runs follow it)"
+    )
+    parser.add_argument(
+        "--journal",
+        help="record claims in this withdrawal journal instead (a path or postgresql:// URL)",
     )
     parser.add_argument(
         "--receipt-timeout", type=float, default=120.0, help="seconds (default 120)"
@@ -114,7 +118,13 @@ def run(
         raise InvalidInput("owner", f"give --owner, or set {ETH_KEY_ENV}")
     contract = _contract(args, client)
     web3 = Web3(Web3.HTTPProvider(args.rpc_url, request_kwargs={"timeout": args.timeout}))
-    tracker = FileClaimLog(args.claim_log) if args.claim_log else None
+    if args.claim_log and args.journal:
+        raise InvalidInput("journal", "give --claim-log or --journal, not both")
+    tracker: ClaimTracker | None = FileClaimLog(args.claim_log) if args.claim_log else None
+    if args.journal:
+        from ..journal import Journal
+
+        tracker = JournalClaimLog(Journal.open(args.journal))
     claimer = L1Claimer(
         web3, contract.address, tracker=tracker, receipt_timeout=args.receipt_timeout
     )
