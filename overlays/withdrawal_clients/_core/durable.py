@@ -121,6 +121,16 @@ def settled(entry: Entry, rebuild: Callable[[Mapping[str, Any]], T]) -> T | None
     return None
 
 
+def current(
+    journal: Journal, api: str, key: str, rebuild: Callable[[Mapping[str, Any]], T]
+) -> Plan[tuple[Entry, T | None]]:
+    """The entry as it stands now (re-read under its lock: another process may have moved
+    it) and the outcome it already holds, if any."""
+    entry = yield from call(journal.get, api, key)
+    assert entry is not None, "an entry is begun before its lock is taken"
+    return entry, settled(entry, rebuild)
+
+
 def recover_hint(key: str) -> str:
     return (
         f"call recover() on a client with this journal, or call again with idempotency_key="

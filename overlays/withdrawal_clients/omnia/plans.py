@@ -220,9 +220,7 @@ class OmniaPlans:
         from ..journal import State
 
         journal = self._need_journal()
-        entry = yield from durable.call(journal.get, API, key)
-        assert entry is not None
-        done = durable.settled(entry, _withdrawal_from_journal)
+        entry, done = yield from durable.current(journal, API, key, _withdrawal_from_journal)
         if done is not None:
             return done
         if entry.state == State.SENDING:

@@ -592,9 +592,7 @@ class ReddioPlans:
         from ..journal import NonceTaken, State
 
         journal = self._need_journal()
-        entry = yield from durable.call(journal.get, API, key)
-        assert entry is not None
-        done = durable.settled(entry, _result_from_journal)
+        entry, done = yield from durable.current(journal, API, key, _result_from_journal)
         if done is not None:
             return done
         yield from self._settle_others(sender, key)
