@@ -21,7 +21,7 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: help install generate check-generated contracts check-contracts lint-specs docs lint \
-        typecheck pytest test contract bench build check demo sandbox clean
+        typecheck pytest test contract bench build check demo sandbox clean postgres-server
 
 help:
 	@echo "make demo             run a complete withdrawal on both APIs against the local sandbox"
@@ -102,7 +102,16 @@ typecheck: $(VENV_STAMP)
 
 # tests/contract runs Schemathesis and a TypeScript client built with the npm tools against
 # the served sandbox, so the Node tools are needed too.
-pytest: $(VENV_STAMP) $(NODE_STAMP)
+# The journal's tests start a throwaway PostgreSQL cluster from Debian's server binaries.
+postgres-server:
+	@if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null; then \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  echo "installing Debian's postgresql (server binaries for the journal's tests)"; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql > /dev/null; \
+	fi
+
+pytest: $(VENV_STAMP) $(NODE_STAMP) postgres-server
 	# The fast backend is installed by make install: its tests must run, never skip.
 	WITHDRAWAL_CLIENTS_REQUIRE_FAST=1 $(BIN)/pytest -q
 
