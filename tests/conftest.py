@@ -1,10 +1,18 @@
-"""Shared test configuration: async tests run on asyncio through anyio's pytest plugin."""
+"""Shared test configuration: async tests run on asyncio through anyio's pytest plugin;
+property tests are repeatable (the same examples every run, so a red CI is reproducible);
+``HYPOTHESIS_PROFILE=explore`` draws new ones."""
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # The sandbox's pytest plugin is tested with pytester; plugins may only be named here.
 pytest_plugins = ["pytester"]

@@ -9,6 +9,7 @@ over real HTTP, in ``test_call_deadline.py``.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -72,6 +73,11 @@ def check_result(method: Method, result: Any) -> None:
         assert result is None or (isinstance(result, Record) and 0 <= result.sequence_id < 2**63)
     elif name == "withdrawal_status":
         assert all(isinstance(item, WithdrawableAsset) for item in result)
+    elif name == "starkex_contracts":
+        assert isinstance(result, dict) and set(result) <= {"mainnet", "testnet", "sepolia"}
+        assert all(re.fullmatch(r"0x[0-9a-fA-F]{40}", address) for address in result.values())
+    elif name == "asset_id_for":
+        assert isinstance(result, int) and 0 <= result < 2**251
     elif method.api == "reddio":
         assert isinstance(result, WithdrawalResult) and 0 <= result.sequence_id < 2**63
     else:
